@@ -1,0 +1,59 @@
+// swift-tools-version: 6.1
+// mplug-eval: evaluation and benchmarking of the mPLUG vision-language model in Swift.
+import PackageDescription
+
+let package = Package(
+    name: "mplug-eval",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "mplug-eval", targets: ["mplug-eval"]),
+        .library(name: "Metrics", targets: ["Metrics"]),
+        .library(name: "MPLUGModel", targets: ["MPLUGModel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/ordo-one/package-benchmark.git", from: "1.38.1",
+                 traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // MARK: System libraries (Debian: libopenblas-dev, libpng-dev, libjpeg-dev)
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
+        .systemLibrary(name: "CJPEG", path: "Sources/CJPEG"),
+
+        // MARK: Tensor math: float32 tensors, sgemm through OpenBLAS, vectorized element-wise kernels
+        .target(name: "TensorMath", dependencies: ["COpenBLAS"],
+                swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
+
+        // MARK: Data and images: safetensors, .pth (restricted pickle), .npy, PNG/JPEG, PIL-exact resize
+        .target(name: "DataIO", dependencies: ["CPNG", "CJPEG"]),
+
+        // MARK: The mPLUG model: config, WordPiece, CLIP ViT, BERT, fusion, decoder, heads, generation
+        .target(name: "MPLUGModel", dependencies: ["TensorMath", "DataIO"]),
+
+        // MARK: Metrics (pure: strings and numbers in, statistics and scores out; no file access)
+        .target(name: "Metrics"),
+        // Loaders for metric resources (METEOR tables, WordNet) from disk.
+        .target(name: "MetricResources", dependencies: ["Metrics"]),
+
+        // MARK: Evaluation tasks: coco, nocaps, vqa, retrieval runners (file I/O lives here)
+        .target(name: "EvalTasks", dependencies: ["Metrics", "MetricResources", "DataIO", "MPLUGModel"]),
+
+        // MARK: Command-line tools (thin: parse arguments, call libraries)
+        .executableTarget(name: "mplug-eval", dependencies: [
+            "EvalTasks", "MPLUGModel", "Metrics", "MetricResources",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // MARK: Tests (mirror the modules; fixtures in Tests/Fixtures, see its README)
+        .target(name: "TestSupport", path: "Sources/TestSupport"),
+
+        // MARK: Micro-benchmarks (package-benchmark): `swift package benchmark`
+        .executableTarget(name: "KernelBenchmarks", dependencies: [
+            "TensorMath",
+            .product(name: "Benchmark", package: "package-benchmark"),
+        ], path: "Benchmarks/KernelBenchmarks",
+           plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]),
+    ],
+    swiftLanguageModes: [.v5]
+)
