@@ -2,9 +2,12 @@
 ///
 /// The classes follow the macros of Stanford CoreNLP 3.4.1's `PTBLexer.flex` (the lexer works on
 /// UTF-16 code units, so surrogates belong to no class). `[:letter:]`, `[:digit:]` and `[:uppercase:]`
-/// are Java's `Character.isLetter`, `isDigit` and `isUpperCase`, computed here from the Unicode
-/// properties of the Swift runtime (which may know a few letters added in newer Unicode versions).
-/// The code point lists (`letterExtras`, `miscSymbols`) are data taken from that file.
+/// are Java's `Character.isLetter`, `isDigit` and `isUpperCase` as JFlex froze them into the
+/// generated scanner, i.e. **Unicode 6.2** (Java 8): characters assigned later are not letters or
+/// digits, and the few characters whose category changed since then keep their 6.2 category
+/// (`unicode62Changes`). This was checked against the character map of the generated scanner for
+/// every BMP character that no rule names explicitly. The code point lists (`letterExtras`,
+/// `miscSymbols`) are data taken from `PTBLexer.flex`.
 enum PTBCharacterClasses {
     /// Java `Character.isLetter` (`[:letter:]`).
     static let javaLetter: UInt8 = 1
@@ -55,13 +58,19 @@ enum PTBCharacterClasses {
         0xFF1A...0xFF20, 0xFF3B...0xFF40, 0xFF5B...0xFF65,
     ]
 
-    /// Flags for every UTF-16 code unit, built once.
-    static let table: [UInt8] = {
-        var flags = [UInt8](repeating: 0, count: 0x10000)
-        for unit in 0..<0x10000 {
-            guard let scalar = Unicode.Scalar(UInt32(unit)) else { continue }  // surrogates
+    /// Characters whose general category changed after Unicode 6.2: Cherokee capitals (Lo then,
+    /// Lu now: letters but not upper case), Mongolian U+1885–U+1886 (Lo then, Mn now), New Tai Lue
+    /// vowel signs and two Vedic signs (Mc then, Lo now: not letters).
+    private static let notUppercaseIn62: ClosedRange<Int> = 0x13A0...0x13F4
+    private static let letterIn62: ClosedRange<Int> = 0x1885...0x1886
+    private static let notLetterIn62: [ClosedRange<Int>] = [0x19B0...0x19C0, 0x19C8...0x19C9, 0x1CF2...0x1CF3]
+
+    /// The flags of one UTF-16 code unit.
+    static func flags(of unit: Int) -> UInt8 {
+        var f: UInt8 = 0
+        if let scalar = Unicode.Scalar(UInt32(unit)),   // nil for surrogates
+           let age = scalar.properties.age, age.major < 6 || (age.major == 6 && age.minor <= 2) {
             let properties = scalar.properties
-            var f: UInt8 = 0
             switch properties.generalCategory {
             case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
                 f |= javaLetter | letter | javaLetterOrDigit
@@ -70,14 +79,38 @@ enum PTBCharacterClasses {
             default:
                 break
             }
-            if properties.isUppercase { f |= uppercase }
-            flags[unit] = f
+            if properties.isUppercase && !notUppercaseIn62.contains(unit) { f |= uppercase }
+            if letterIn62.contains(unit) { f |= javaLetter | letter | javaLetterOrDigit }
+            if notLetterIn62.contains(where: { $0.contains(unit) }) { f &= ~(javaLetter | letter | javaLetterOrDigit) }
         }
-        for range in letterExtras { for unit in range { flags[Int(unit)] |= letter } }
-        for range in miscSymbols { for unit in range { flags[Int(unit)] |= miscSymbol } }
-        for unit: Int in [0x20, 0x09, 0xA0, 0x3000] { flags[unit] |= space }
-        for unit in 0x2000...0x200A { flags[unit] |= space }
-        for unit: Int in [0x0A, 0x0D, 0x2028, 0x2029, 0x0B, 0x0C, 0x85] { flags[unit] |= newline }
-        return flags
-    }()
+        let u = UInt16(unit)
+        if letterExtras.contains(where: { $0.contains(u) }) { f |= letter }
+        if miscSymbols.contains(where: { $0.contains(u) }) { f |= miscSymbol }
+        switch unit {
+        case 0x20, 0x09, 0xA0, 0x3000, 0x2000...0x200A: f |= space
+        case 0x0A, 0x0D, 0x2028, 0x2029, 0x0B, 0x0C, 0x85: f |= newline
+        default: break
+        }
+        return f
+    }
+
+    /// A flag table covering the code units of one text: blocks of 256 code units are filled only
+    /// when the text uses them (other entries stay 0 and are never read).
+    static func table(for text: UnsafeBufferPointer<UInt16>) -> [UInt8] {
+        var used = [Bool](repeating: false, count: 256)
+        for unit in text { used[Int(unit >> 8)] = true }
+        var table = [UInt8](repeating: 0, count: 0x10000)
+        for block in 0..<256 where used[block] {
+            let blockStart = block << 8
+            if block == 0 {
+                for unit in 0..<256 { table[unit] = asciiAndLatin1[unit] }
+            } else {
+                for unit in blockStart..<(blockStart + 256) { table[unit] = flags(of: unit) }
+            }
+        }
+        return table
+    }
+
+    /// The first block (used by every caption), computed once.
+    private static let asciiAndLatin1: [UInt8] = (0..<256).map { flags(of: $0) }
 }

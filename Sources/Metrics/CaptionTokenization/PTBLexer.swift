@@ -40,6 +40,28 @@ enum PTBTokenForm: UInt8 {
     }
 }
 
+/// A fixed list of rule literals, bucketed by their first letter (any case) for quick lookup.
+struct PTBWordList: Sendable {
+    /// `buckets[0...25]` for literals starting with a letter a–z (either case), `buckets[26]` otherwise.
+    let buckets: [[StaticString]]
+
+    init(_ words: [StaticString]) {
+        var buckets = [[StaticString]](repeating: [], count: 27)
+        for word in words { buckets[PTBWordList.bucket(Int(word.utf8Start[0]))].append(word) }
+        self.buckets = buckets
+    }
+
+    @inline(__always) static func bucket(_ c: Int) -> Int {
+        let lower = c | 0x20
+        return lower >= 0x61 && lower <= 0x7A && c < 0x80 ? lower - 0x61 : 26
+    }
+
+    /// The literals that can match text starting with code unit `c`.
+    @inline(__always) func candidates(startingWith c: Int) -> [StaticString] {
+        c < 0 ? [] : buckets[PTBWordList.bucket(c)]
+    }
+}
+
 /// One lexer result: a token (a range of the input and how to render it) or a line break.
 struct PTBLexeme {
     var start: Int
@@ -123,7 +145,7 @@ struct PTBLexer {
     private func accentEntityLength(_ j: Int) -> Int {
         switch ch(j + 1) {
         case 0x61, 0x65, 0x69, 0x6F, 0x75, 0x41, 0x45, 0x49, 0x4F, 0x55:
-            let end = longestLiteral(j + 2, ["acute;", "grave;", "uml;"])
+            let end = longestLiteral(j + 2, PTBLexer.accentEntityNames)
             return end < 0 ? 0 : end - j
         default:
             return 0
@@ -154,7 +176,7 @@ struct PTBLexer {
         switch ch(j + a) {
         case 0x6D, 0x73, 0x64, 0x4D, 0x53, 0x44: return a + 1
         default:
-            let end = longestLiteral(j + a, ["re", "ve", "ll"])
+            let end = longestLiteral(j + a, PTBLexer.twoLetterClitics)
             return end < 0 ? 0 : end - j
         }
     }
@@ -185,22 +207,49 @@ struct PTBLexer {
         }
     }
 
-    /// Ends of `ACRO` at `i`: `[A-Za-z](\.[A-Za-z])*` and a few fixed forms such as `non-U.S`.
-    private func acronymEnds(_ i: Int, atLeastTwoLetters: Bool = false) -> [Int] {
-        var ends: [Int] = []
-        if isAsciiLetter(ch(i)) {
-            var j = i + 1
-            if !atLeastTwoLetters { ends.append(j) }
-            while ch(j) == 0x2E && isAsciiLetter(ch(j + 1)) {
-                j += 2
-                ends.append(j)
-            }
+    /// The ends of `ACRO` at `i`: `[A-Za-z](\.[A-Za-z])*` ends at `i+1, i+3, ..., greedyEnd`
+    /// (from `i+3` on when `atLeastTwoLetters`, as in `ACRO2`), plus `special`, the end of a fixed form
+    /// such as `non-U.S` (0 if none).
+    private struct AcronymEnds: Sequence, IteratorProtocol {
+        var upcoming: Int
+        var greedyEnd: Int
+        var special: Int
+        mutating func next() -> Int? {
+            if upcoming > 0, upcoming <= greedyEnd { defer { upcoming += 2 }; return upcoming }
+            if special > 0 { defer { special = 0 }; return special }
+            return nil
         }
-        let special = longestLiteral(i, ["canada-u.s", "sino-u.s", "korean-u.s", "eu-u.s", "japan-u.s",
-                                         "non-u.s", "u.s.-u.k", "u.s.-u.s.s.r"])
-        if special > 0 { ends.append(special) }
-        return ends
     }
+
+    private func acronymEnds(_ i: Int, atLeastTwoLetters: Bool = false) -> AcronymEnds {
+        var greedyEnd = 0
+        if isAsciiLetter(ch(i)) {
+            greedyEnd = i + 1
+            while ch(greedyEnd) == 0x2E && isAsciiLetter(ch(greedyEnd + 1)) { greedyEnd += 2 }
+        }
+        var special = 0
+        switch ch(i) | 0x20 {
+        case 0x63, 0x73, 0x6B, 0x65, 0x6A, 0x6E, 0x75: special = max(0, longestLiteral(i, PTBLexer.acronymSpecials))
+        default: break
+        }
+        return AcronymEnds(upcoming: atLeastTwoLetters ? i + 3 : i + 1, greedyEnd: greedyEnd, special: special)
+    }
+
+    // MARK: Fixed word lists (from PTBLexer.flex; lower-case letters match either case)
+
+    static let accentEntityNames: [StaticString] = ["acute;", "grave;", "uml;"]
+    static let twoLetterClitics: [StaticString] = ["re", "ve", "ll"]
+    static let assimilations: [StaticString] = ["gonna", "gotta", "lemme", "gimme", "wanna"]
+    static let dashEntities: [StaticString] = ["&md;", "&mdash;", "&ndash;"]
+    static let punctuationEntities: [StaticString] = ["&ht;", "&tl;", "&ur;", "&lr;", "&qc;", "&ql;", "&qr;", "&odq;", "&cdq;"]
+    static let apostropheWords: [StaticString] = ["'twas", "nor'easter", "c'mon", "e'er", "s'mores", "ev'ry", "li'l", "nat'l"]
+    static let topLevelDomains: [StaticString] = ["com", "net", "org", "edu"]
+    static let abbreviations3: [StaticString] = ["ca.", "fig.", "figs.", "prop.", "no.", "nos.", "art.", "bldg.", "pp.", "op."]
+    static let companyPrefixes: [StaticString] = ["pte.", "pty.", "co."]
+    static let companySuffixes: [StaticString] = ["ltd", "lim"]
+    static let companyStems: [StaticString] = ["pt", "ppt"]
+    static let acronymSpecials: [StaticString] = ["canada-u.s", "sino-u.s", "korean-u.s", "eu-u.s", "japan-u.s", "non-u.s", "u.s.-u.k", "u.s.-u.s.s.r"]
+    static let treebankSpecials: [StaticString] = ["-rrb-", "-lrb-", "-rcb-", "-lcb-", "-rsb-", "-lsb-", "c.d.s", "pro-", "anti-", "s&p-500", "s&amp;p-500", "s&ls", "s&amp;ls"]
 
     // MARK: Driver
 
@@ -213,9 +262,18 @@ struct PTBLexer {
                 position += 1
                 return PTBLexeme(start: i, end: i + 1, form: .verbatim, isNewline: true)
             }
-            if c == 0x20 { position += 1; continue }
+            if c == 0x20 {   // SPACES: the whole run of spaces (with tabs, no-break spaces ...) is skipped
+                position += 1
+                while has(position, PTBCharacterClasses.space) { position += 1 }
+                continue
+            }
             // Fast path: a run of ASCII letters followed by a space, a newline or the end.
             // Every rule then yields exactly this run (see `plainWordEnd`).
+            // Fast path: `.` or `,` that cannot start a number, an ellipsis or anything longer.
+            if c == 0x2E || c == 0x2C, i + 1 >= n || isPlainAfterPunctuation(i + 1, period: c == 0x2E) {
+                position += 1
+                return PTBLexeme(start: i, end: i + 1, form: .verbatim, isNewline: false)
+            }
             if let end = plainWordEnd(i) {
                 position = end
                 return PTBLexeme(start: i, end: end, form: .verbatim, isNewline: false)
@@ -232,25 +290,60 @@ struct PTBLexer {
         return nil
     }
 
-    /// The end of a run of ASCII letters at `i` that is directly followed by a space, `\n` or the end
-    /// of input, when no rule treats it specially. Only `cannot` and `gonna`-type words (split by
-    /// the lexer) are excluded: the rules that could match further all need a character other than
-    /// a letter right after the run (`'`, `.`, `-`, `/`, `@`, `:`, `+`, `#`, `&`, `$`), and the rules with a
-    /// trailing space (`ACRO/SPACE`, `ABBREV4/SPACE`) return the same run.
+    /// The end of a run of ASCII letters at `i` that is a token by itself whatever the rules say,
+    /// or nil. That is the case when the run is followed by a space, `\n` or the end of input, or by
+    /// `,` or `.` and then one of those: the rules that could match further all need some other
+    /// character right after the run (`'`, `-`, `/`, `@`, `:`, `+`, `#`, `&`, `$`, or a `.` followed by
+    /// more text), and the rules with a trailing space (`ACRO/SPACE`, `ABBREV4/SPACE`) return the same
+    /// run. Excluded: `cannot` and `gonna`-type words (split), single letters before `.` (acronyms) and
+    /// listed abbreviations before `.` (`Inc.`, `Mr.`, `fig.`, `Co.`).
     @inline(__always) private func plainWordEnd(_ i: Int) -> Int? {
         var j = i
         while j < n, isAsciiLetter(Int(s[j])) { j += 1 }
         guard j > i else { return nil }
         if j < n {
-            let c = s[j]
-            guard c == 0x20 || c == 0x0A else { return nil }
+            switch s[j] {
+            case 0x20, 0x0A:
+                break
+            case 0x2C, 0x2E:
+                if j + 1 < n { guard s[j + 1] == 0x20 || s[j + 1] == 0x0A else { return nil } }
+                if s[j] == 0x2E, j - i < 2 || isAbbreviationBeforePeriod(i, j) { return nil }
+            default:
+                return nil
+            }
         }
         let length = j - i
         if length == 5 || length == 6 {
-            if literal(i, "cannot") == j { return nil }
-            if longestLiteral(i, ["gonna", "gotta", "lemme", "gimme", "wanna"]) == j { return nil }
+            switch Int(s[i]) | 0x20 {
+            case 0x63: if literal(i, "cannot") == j { return nil }
+            case 0x67, 0x6C, 0x77: if longestLiteral(i, PTBLexer.assimilations) == j { return nil }
+            default: break
+            }
         }
         return j
+    }
+
+    /// Whether the letters `i..<end` (followed by a period) form a listed abbreviation.
+    private func isAbbreviationBeforePeriod(_ i: Int, _ end: Int) -> Bool {
+        guard end - i <= 7 else { return false }   // the longest listed abbreviation (bancorp) has 7 letters
+        var key: UInt64 = 0
+        for k in i..<end { key = key << 8 | UInt64(s[k] | 0x20) }
+        guard PTBLexer.abbreviationKeys.contains(key) else { return false }
+        return abbreviation1End(i) == end + 1 || abbreviation4End(i) == end
+            || longestLiteral(i, PTBLexer.abbreviations3) == end + 1 || longestLiteral(i, PTBLexer.companyPrefixes) == end + 1
+    }
+
+    /// Whether the character at `j` (after a `.` or `,` at `j-1`) keeps that punctuation a
+    /// one-character token: not a digit (`.5`, `,000`), and after a period not another period and not
+    /// a spaced ellipsis (`. . .`).
+    @inline(__always) private func isPlainAfterPunctuation(_ j: Int, period: Bool) -> Bool {
+        let c = Int(s[j])
+        if has(j, PTBCharacterClasses.digit) { return false }
+        if period {
+            if c == 0x2E { return false }
+            if c == 0x20 || c == 0xA0, ch(j + 1) == 0x2E { return false }
+        }
+        return true
     }
 
     /// The winning rule at a position.
@@ -293,13 +386,13 @@ struct PTBLexer {
             if literal(i, "'twas") > 0 { m.consider(total: 5, length: 2) }
             if literal(i, "'tis") > 0 { m.consider(total: 4, length: 2) }
         }
-        if startsWithLetter, longestLiteral(i, ["gonna", "gotta", "lemme", "gimme", "wanna"]) > 0 {
+        if startsWithLetter, longestLiteral(i, PTBLexer.assimilations) > 0 {
             m.consider(total: 5, length: 3)
         }
         if c == 0x3C { let l = sgmlLength(i); if l > 0 { m.consider(l, form: .spacesToNoBreak) } }
         // SPMDASH, SPAMP, SPPUNC
         if c == 0x26 {
-            let end = longestLiteral(i, ["&md;", "&mdash;", "&ndash;"])
+            let end = longestLiteral(i, PTBLexer.dashEntities)
             if end > 0 { m.consider(end - i, form: .dashes) }
             if literal(i, "&amp;") > 0 { m.consider(5, form: .ampersand) }
             let p = specialPunctuationLength(i)
@@ -561,7 +654,7 @@ struct PTBLexer {
 
     /// `SPPUNC`: `&HT; &TL; &UR; &LR; &QC; &QL; &QR; &odq; &cdq; &#123;`.
     private func specialPunctuationLength(_ i: Int) -> Int {
-        var end = longestLiteral(i, ["&ht;", "&tl;", "&ur;", "&lr;", "&qc;", "&ql;", "&qr;", "&odq;", "&cdq;"])
+        var end = longestLiteral(i, PTBLexer.punctuationEntities)
         if ch(i + 1) == 0x23 {
             var j = i + 2
             while isAsciiDigit(ch(j)) { j += 1 }
@@ -642,7 +735,7 @@ struct PTBLexer {
         }
         var end = literal(i, "cont'd")
         if end > 0 { best = max(best, end - i + (ch(end) == 0x2E ? 1 : 0)) }
-        end = longestLiteral(i, ["'twas", "nor'easter", "c'mon", "e'er", "s'mores", "ev'ry", "li'l", "nat'l"])
+        end = longestLiteral(i, PTBLexer.apostropheWords)
         if end > 0 { best = max(best, end - i) }
         if c | 0x20 == 0x6F {   // O'o
             let b = aposEtceteraLength(i + 1)
@@ -739,7 +832,7 @@ struct PTBLexer {
             while isLabel(ch(e)) { e += 1 }
             guard e > p, ch(e) == 0x2E else { break }
             let q = e + 1
-            let end = longestLiteral(q, ["com", "net", "org", "edu"])
+            let end = longestLiteral(q, PTBLexer.topLevelDomains)
             if end > 0 { best = max(best, end - i + urlPathLength(end)) }
             p = q
         }
@@ -871,8 +964,7 @@ struct PTBLexer {
 
     /// `TBSPEC`: `-LRB-` style escapes, `C.D.s`, `pro-`, `anti-`, `S&P-500`, `S&Ls`, `Cap'n`, `c'est`.
     private func treebankSpecialLength(_ i: Int) -> Int {
-        var end = longestLiteral(i, ["-rrb-", "-lrb-", "-rcb-", "-lcb-", "-rsb-", "-lsb-", "c.d.s", "pro-", "anti-",
-                                     "s&p-500", "s&amp;p-500", "s&ls", "s&amp;ls"])
+        var end = longestLiteral(i, PTBLexer.treebankSpecials)
         for (stem, tail) in [("cap", "n"), ("c", "est")] as [(StaticString, StaticString)] {
             let j = literal(i, stem)
             if j > 0 { let a = aposLength(j); if a > 0 { end = max(end, literal(j + a, tail)) } }
@@ -930,7 +1022,7 @@ struct PTBLexer {
             }
         }
         // ABBREV3 before a number: ca. 5, fig. 3, no. 1
-        let abbrev3 = longestLiteral(i, ["ca.", "fig.", "figs.", "prop.", "no.", "nos.", "art.", "bldg.", "pp.", "op."])
+        let abbrev3 = longestLiteral(i, PTBLexer.abbreviations3)
         if abbrev3 > 0 {
             var j = abbrev3
             if isSpaceOrNewline(j), has(j + 1, PTBCharacterClasses.digit) {
@@ -940,8 +1032,8 @@ struct PTBLexer {
             if has(j, PTBCharacterClasses.digit) { m.consider(total: j + 1 - i, length: abbrev3 - i) }
         }
         // pty. ltd., co. ltd.
-        let company = longestLiteral(i, ["pte.", "pty.", "co."])
-        if company > 0, has(company, PTBCharacterClasses.space), longestLiteral(company + 1, ["ltd", "lim"]) > 0 {
+        let company = longestLiteral(i, PTBLexer.companyPrefixes)
+        if company > 0, has(company, PTBCharacterClasses.space), longestLiteral(company + 1, PTBLexer.companySuffixes) > 0 {
             m.consider(total: company + 4 - i, length: company - i)
         }
         // ABBREV1 (Inc., Calif., etc.): a sentence end when followed by a space and an upper-case word.
@@ -959,11 +1051,11 @@ struct PTBLexer {
             m.consider(total: r1, length: r1, advance: r1 - 1)
         }
         // ABBREV2 = ABBREV4\.   and   ABBREV4/{SPACE}
-        var abbrev4Ends = acronyms
         let listed = abbreviation4End(i)
-        if listed > 0 { abbrev4Ends.append(listed) }
-        for e in abbrev4Ends where ch(e) == 0x2E { m.consider(e + 1 - i) }
-        for e in abbrev4Ends where has(e, PTBCharacterClasses.space) { m.consider(total: e + 1 - i, length: e - i) }
+        for e in acronyms where ch(e) == 0x2E { m.consider(e + 1 - i) }
+        if listed > 0, ch(listed) == 0x2E { m.consider(listed + 1 - i) }
+        for e in acronyms where has(e, PTBCharacterClasses.space) { m.consider(total: e + 1 - i, length: e - i) }
+        if listed > 0, has(listed, PTBCharacterClasses.space) { m.consider(total: listed + 1 - i, length: listed - i) }
         // ACRO/{SPACENL}
         for e in acronyms where isSpaceOrNewline(e) { m.consider(total: e + 1 - i, length: e - i) }
     }
@@ -980,7 +1072,7 @@ struct PTBLexer {
         }
         let c = ch(k)
         guard isAsciiUpper(c) else { return best }
-        for word in PTBLexer.sentenceStartWords {
+        for word in PTBLexer.sentenceStartWords.candidates(startingWith: c) {
             let end = literal(k, word)
             if end > 0, isSpaceOrNewline(end) { best = max(best, end + 1) }
         }
@@ -988,22 +1080,22 @@ struct PTBLexer {
     }
 
     /// Words after which a preceding acronym's period ends the sentence (first letter upper case).
-    private static let sentenceStartWords: [StaticString] = [
+    private static let sentenceStartWords = PTBWordList([
         "About", "According", "Additionally", "After", "An", "A", "As", "At", "But", "Earlier", "He", "Her",
         "Here", "However", "If", "In", "It", "Last", "Many", "More", "Mr.", "Ms.", "Now", "Once", "One",
         "Other", "Our", "She", "Since", "So", "Some", "Such", "That", "The", "Their", "Then", "There",
         "These", "They", "This", "We", "When", "While", "What", "Yet", "You",
-    ]
+    ])
 
     /// The end (after the period) of an `ABBREV1` abbreviation at `i`, or 0.
     private func abbreviation1End(_ i: Int) -> Int {
         var best = 0
-        for word in PTBLexer.abbreviations1 {
+        for word in PTBLexer.abbreviations1.candidates(startingWith: ch(i)) {
             let end = literal(i, word)
             if end > 0, ch(end) == 0x2E { best = max(best, end + 1) }
         }
         // Pp?t[ye]s?  (the [ye] class is case-sensitive)
-        for stem: StaticString in ["pt", "ppt"] {
+        for stem in PTBLexer.companyStems where ch(i) | 0x20 == 0x70 {
             let j = literal(i, stem)
             if j > 0, ch(j) == 0x79 || ch(j) == 0x65 {
                 var k = j + 1
@@ -1015,7 +1107,24 @@ struct PTBLexer {
     }
 
     /// ABBREV1 words (months, days, states, company and title suffixes); upper-case first letters are case-sensitive.
-    private static let abbreviations1: [StaticString] = [
+    /// Every letters-only abbreviation that a period may follow (ABBREV1–4, pty., co.), lower-cased
+    /// and packed into an integer (one byte per letter): a quick pre-check for the fast path.
+    private static let abbreviationKeys: Set<UInt64> = {
+        var words: [StaticString] = PTBLexer.abbreviations3 + PTBLexer.companyPrefixes
+        for list in [PTBLexer.abbreviations1, PTBLexer.abbreviations4] { words += list.buckets.joined() }
+        words += ["pte", "pty", "ptes", "ptys", "ppte", "ppty", "pptes", "pptys", "mfg", "mtg"]
+        var keys = Set<UInt64>()
+        for word in words {
+            var key: UInt64 = 0
+            for k in 0..<word.utf8CodeUnitCount where word.utf8Start[k] != UInt8(ascii: ".") {
+                key = key << 8 | UInt64(word.utf8Start[k] | 0x20)
+            }
+            keys.insert(key)
+        }
+        return keys
+    }()
+
+    private static let abbreviations1 = PTBWordList([
         "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
         "mon", "tue", "tues", "wed", "thu", "thurs", "fri",
         "ala", "ariz", "Az", "Ark", "calif", "colo", "conn", "ct", "dak", "Del", "fla", "ga", "Ill", "ind",
@@ -1025,12 +1134,12 @@ struct PTBLexer {
         "tel", "est", "ext", "sq",
         "jr", "sr", "bros", "ed.d", "ph.d", "blvd", "rd", "esq",
         "etc", "al", "seq", "bldg",
-    ]
+    ])
 
     /// The end (before the period) of a listed `ABBREV4` abbreviation at `i`, or 0 (ACRO is handled separately).
     private func abbreviation4End(_ i: Int) -> Int {
         var best = 0
-        for word in PTBLexer.abbreviations4 {
+        for word in PTBLexer.abbreviations4.candidates(startingWith: ch(i)) {
             let end = literal(i, word)
             if end > 0 { best = max(best, end) }   // longest alternative wins
         }
@@ -1040,14 +1149,14 @@ struct PTBLexer {
     }
 
     /// ABBREV4 words: titles (Mr, Dr, Gen, St, Ave ...), vs, Alex, Wm, Jos, Cie, a.k.a, cf, TREAS, Ph, Invt, Elec, Natl, Dept.
-    private static let abbreviations4: [StaticString] = [
+    private static let abbreviations4 = PTBWordList([
         "mr", "mrs", "ms", "Miss", "dr", "drs", "prof", "profs", "sen", "sens", "rep", "reps", "atty", "attys",
         "lt", "col", "gen", "messrs", "gov", "govs", "adm", "rev", "maj", "sgt", "cpl", "pvt", "capt", "st", "ste",
         "ave", "pres", "lieut", "hon", "brig", "cmdr", "comdr", "pfc", "spc", "supt", "supts", "det", "mt", "ft",
         "adj", "adv", "asst", "assoc", "ens", "insp", "mlle", "mme", "msgr", "sfc",
         "vs", "alex", "wm", "jos", "cie", "a.k.a", "cf", "treas", "ph",
         "invt", "elec", "natl", "dept",
-    ]
+    ])
 
     /// `FILENAME/({SPACENL}|[.?!,])`: total length including the one context character, or 0.
     private func fileNameTotalLength(_ i: Int) -> Int {
@@ -1065,7 +1174,7 @@ struct PTBLexer {
         guard j > i else { return 0 }
         while ch(j) == 0x2E {
             let segment = j + 1
-            for ext in PTBLexer.fileExtensions {
+            for ext in PTBLexer.fileExtensions.candidates(startingWith: ch(segment)) {
                 let end = literal(segment, ext)
                 guard end > 0 else { continue }
                 let c = ch(end)
@@ -1078,11 +1187,11 @@ struct PTBLexer {
         return best
     }
 
-    private static let fileExtensions: [StaticString] = [
+    private static let fileExtensions = PTBWordList([
         "bat", "bmp", "c", "class", "cgi", "cpp", "dll", "doc", "docx", "exe", "gif", "gz", "h", "htm", "html", "jar",
         "java", "jpeg", "jpg", "mov", "mp3", "pdf", "php", "pl", "png", "ppt", "ps", "py", "sql", "tar", "txt", "wav",
         "x", "xml", "zip",
-    ]
+    ])
 
     /// `INSENTP`: `, ; :` and the ideographic comma.
     @inline(__always) private func isInSentencePunctuation(_ c: Int) -> Bool {
@@ -1091,6 +1200,14 @@ struct PTBLexer {
 
     /// `PHONE`: `(650) 723-1234`, `+1 650 723 1234`, `650.723.1234` and similar.
     private func phoneLength(_ i: Int) -> Int {
+        // Every phone pattern has at least 8 digits among `0-9 ( ) + - . space no-break-space`.
+        var digitCount = 0, j = i
+        while j < n, j - i < 24 {
+            let c = Int(s[j])
+            if isAsciiDigit(c) { digitCount += 1 } else if !(c == 0x28 || c == 0x29 || c == 0x2B || c == 0x2D || c == 0x2E || c == 0x20 || c == 0xA0) { break }
+            j += 1
+        }
+        guard digitCount >= 8 else { return 0 }
         // Sets of reachable end positions, extended one pattern element at a time.
         func digits(_ starts: [Int], _ lo: Int, _ hi: Int) -> [Int] {
             var out: [Int] = []
@@ -1144,7 +1261,7 @@ struct PTBLexer {
     private func asianSmileyLength(_ i: Int) -> Int {
         func isEye(_ c: Int, apostrophe: Bool, hyphen: Bool = false, backtick: Bool = false) -> Bool {
             switch c {
-            case 0x5E, 0x78, 0x58, 0x3D, 0x7E, 0x3C, 0x3E: return true
+            case 0x5E, 0x78, 0x3D, 0x7E, 0x3C, 0x3E: return true   // the class is case-sensitive: x only
             case 0x27: return apostrophe
             case 0x2D: return hyphen
             case 0x60: return backtick

@@ -35,15 +35,19 @@ public struct PTBTokenizer: Sendable {
         let text = PTBTokenizer.batchText(captions)
         var results: [String] = []
         results.reserveCapacity(captions.count)
-        PTBCharacterClasses.table.withUnsafeBufferPointer { flags in
-            text.withUnsafeBufferPointer { buffer in
+        text.withUnsafeBufferPointer { buffer in
+            PTBCharacterClasses.table(for: buffer).withUnsafeBufferPointer { flags in
+                // Each UTF-16 code unit becomes at most 6 output bytes (`(` → `-lrb-`, `¢` → `cents`,
+                // a BMP character → 3 bytes), plus one separating space per token.
+                let output = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 7 * buffer.count + 16)
+                defer { output.deallocate() }
                 var lexer = PTBLexer(text: buffer, flags: flags)
-                var line = LineBuilder()
+                var line = LineBuilder(output: output)
                 while let lexeme = lexer.next() {
                     if lexeme.isNewline {
                         results.append(line.finish())
                     } else {
-                        line.append(buffer[lexeme.start..<lexeme.end], form: lexeme.form)
+                        line.append(buffer, lexeme.start, lexeme.end, form: lexeme.form)
                     }
                 }
                 results.append(line.finish())
@@ -55,75 +59,182 @@ public struct PTBTokenizer: Sendable {
     /// The UTF-16 text the lexer reads: captions joined by `\n`, with every line-breaking character
     /// inside a caption (`\n \r \u{0B} \u{0C} \u{85} \u{2028} \u{2029}`) replaced by a space.
     static func batchText(_ captions: [String]) -> [UInt16] {
-        var text: [UInt16] = []
-        text.reserveCapacity(captions.reduce(captions.count) { $0 + $1.utf8.count })
-        for (index, caption) in captions.enumerated() {
-            if index > 0 { text.append(0x0A) }
-            for unit in caption.utf16 {
-                switch unit {
-                case 0x0A, 0x0D, 0x0B, 0x0C, 0x85, 0x2028, 0x2029: text.append(0x20)
-                default: text.append(unit)
+        let capacity = captions.reduce(captions.count) { $0 + $1.utf8.count }
+        return [UInt16](unsafeUninitializedCapacity: capacity) { output, count in
+            var k = 0
+            for index in captions.indices {
+                if index > 0 { output[k] = 0x0A; k += 1 }
+                let done = captions[index].utf8.withContiguousStorageIfAvailable { k = appendUTF16(of: $0, to: output, at: k) }
+                if done == nil {   // a bridged or foreign string: copy it to native UTF-8 first
+                    var copy = captions[index]
+                    copy.withUTF8 { k = appendUTF16(of: $0, to: output, at: k) }
                 }
             }
+            count = k
         }
-        return text
+    }
+
+    /// Decodes valid UTF-8 into UTF-16 code units at `k` (the output has room: UTF-16 never needs
+    /// more code units than UTF-8 bytes), replacing line-breaking characters by spaces. Returns the new end.
+    private static func appendUTF16(of bytes: UnsafeBufferPointer<UInt8>, to output: UnsafeMutableBufferPointer<UInt16>,
+                                    at start: Int) -> Int {
+        var k = 0, out = start
+        let count = bytes.count
+        while k < count {
+            // ASCII runs, 8 bytes at a time, as long as they hold no control characters.
+            while k + 8 <= count {
+                let word = UnsafeRawPointer(bytes.baseAddress! + k).loadUnaligned(as: UInt64.self)
+                let hasHighBit = word & 0x8080_8080_8080_8080 != 0
+                let hasControl = (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080 != 0
+                if hasHighBit || hasControl { break }
+                for b in 0..<8 { output[out + b] = UInt16(truncatingIfNeeded: word >> (8 * UInt64(b))) & 0xFF }
+                out += 8
+                k += 8
+            }
+            guard k < count else { break }
+            let b0 = UInt32(bytes[k])
+            var scalar: UInt32
+            if b0 < 0x80 {
+                output[out] = b0 == 0x0A || b0 == 0x0D || b0 == 0x0B || b0 == 0x0C ? 0x20 : UInt16(b0)
+                out += 1
+                k += 1
+                continue
+            } else if b0 < 0xE0 {
+                scalar = (b0 & 0x1F) << 6 | UInt32(bytes[k + 1] & 0x3F)
+                k += 2
+            } else if b0 < 0xF0 {
+                scalar = (b0 & 0x0F) << 12 | UInt32(bytes[k + 1] & 0x3F) << 6 | UInt32(bytes[k + 2] & 0x3F)
+                k += 3
+            } else {
+                scalar = (b0 & 0x07) << 18 | UInt32(bytes[k + 1] & 0x3F) << 12
+                    | UInt32(bytes[k + 2] & 0x3F) << 6 | UInt32(bytes[k + 3] & 0x3F)
+                k += 4
+            }
+            switch scalar {
+            case 0x85, 0x2028, 0x2029:
+                output[out] = 0x20
+                out += 1
+            case 0x10000...:
+                let v = scalar - 0x10000
+                output[out] = UInt16(0xD800 + (v >> 10))
+                output[out + 1] = UInt16(0xDC00 + (v & 0x3FF))
+                out += 2
+            default:
+                output[out] = UInt16(scalar)
+                out += 1
+            }
+        }
+        return out
     }
 }
 
-/// Collects the kept tokens of one output line.
+/// Collects the kept tokens of one output line as UTF-8 in a caller-provided buffer.
 private struct LineBuilder {
-    /// The line so far: kept tokens (lower-cased) separated by spaces.
-    private var units: [UInt16] = []
-    /// Where the last kept token starts in `units`.
+    /// Room for the whole batch's output; lines are written one after another.
+    private let output: UnsafeMutableBufferPointer<UInt8>
+    /// Where the current line starts and ends in `output`.
+    private var lineStart = 0
+    private var end = 0
+    /// Where the last kept token starts in `output`.
     private var lastTokenStart = 0
     /// Whether the last token produced by the lexer was kept (not punctuation).
     private var lastTokenKept = false
-    /// Scratch space for one token.
+    /// Scratch space for tokens that need more than ASCII lower-casing.
     private var token: [UInt16] = []
 
-    init() {
-        units.reserveCapacity(256)
+    init(output: UnsafeMutableBufferPointer<UInt8>) {
+        self.output = output
         token.reserveCapacity(64)
     }
 
     /// Renders a token in its output form, lower-cases it, and keeps it unless it is punctuation.
-    mutating func append(_ raw: Slice<UnsafeBufferPointer<UInt16>>, form: PTBTokenForm) {
+    mutating func append(_ text: UnsafeBufferPointer<UInt16>, _ start: Int, _ end: Int, form: PTBTokenForm) {
+        if form == .verbatim || form == .softHyphensRemoved, appendASCII(text, start, end) { return }
         token.removeAll(keepingCapacity: true)
-        PTBTokenText.render(raw, form: form, into: &token)
+        PTBTokenText.render(UnsafeBufferPointer(rebasing: text[start..<end]), form: form, into: &token)
         PTBTokenText.lowercase(&token)
         if PTBTokenText.isFilteredPunctuation(token) {
             lastTokenKept = false
             return
         }
-        if !units.isEmpty { units.append(0x20) }
-        lastTokenStart = units.count
-        units.append(contentsOf: token)
+        beginKeptToken()
+        write(String(decoding: token, as: UTF16.self).utf8)
+    }
+
+    /// Handles an all-ASCII token (lower-cased byte by byte; no other normalization applies) and
+    /// returns true, or returns false without changes when the token has non-ASCII code units.
+    private mutating func appendASCII(_ text: UnsafeBufferPointer<UInt16>, _ start: Int, _ tokenEnd: Int) -> Bool {
+        if tokenEnd - start <= 3 {
+            for k in start..<tokenEnd where text[k] >= 0x80 { return false }
+            if PTBTokenText.isFilteredPunctuation(text[start..<tokenEnd]) {
+                lastTokenKept = false
+                return true
+            }
+        }
+        var out = end + (end > lineStart ? 1 : 0)
+        for k in start..<tokenEnd {
+            let unit = text[k]
+            guard unit < 0x80 else { return false }
+            output[out] = unit >= 0x41 && unit <= 0x5A ? UInt8(unit | 0x20) : UInt8(unit)
+            out += 1
+        }
+        beginKeptToken()
+        end = out
+        return true
+    }
+
+    /// Starts a kept token: a separating space if needed.
+    private mutating func beginKeptToken() {
+        if end > lineStart { output[end] = 0x20; end += 1 }
+        lastTokenStart = end
         lastTokenKept = true
+    }
+
+    private mutating func write<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+        for byte in bytes { output[end] = byte; end += 1 }
     }
 
     /// The finished line (Python `rstrip` applied to the last token), and a reset for the next line.
     mutating func finish() -> String {
-        if lastTokenKept, let last = units.last, PTBTokenText.isPythonWhitespace(last) {
-            while units.count > lastTokenStart, let last = units.last, PTBTokenText.isPythonWhitespace(last) {
-                units.removeLast()
+        if lastTokenKept, end > lastTokenStart, endsWithPythonWhitespace() {
+            let tokenText = String(decoding: UnsafeBufferPointer(rebasing: output[lastTokenStart..<end]), as: UTF8.self)
+            var scalars = Array(tokenText.unicodeScalars)
+            while let last = scalars.last, last.value <= 0xFFFF, PTBTokenText.isPythonWhitespace(UInt16(last.value)) {
+                scalars.removeLast()
             }
-            let stripped = Array(units[lastTokenStart...])
-            if stripped.isEmpty || PTBTokenText.isFilteredPunctuation(stripped) {
-                units.removeSubrange(max(0, lastTokenStart - 1)...)
+            var stripped = String.UnicodeScalarView()
+            stripped.append(contentsOf: scalars)
+            let units = Array(String(stripped).utf16)
+            end = lastTokenStart
+            if units.isEmpty || PTBTokenText.isFilteredPunctuation(units) {
+                if end > lineStart { end -= 1 }   // the separating space
+            } else {
+                write(String(stripped).utf8)
             }
         }
-        let line = String(decoding: units, as: UTF16.self)
-        units.removeAll(keepingCapacity: true)
-        lastTokenStart = 0
+        let line = String(decoding: UnsafeBufferPointer(rebasing: output[lineStart..<end]), as: UTF8.self)
+        lineStart = end
+        lastTokenStart = end
         lastTokenKept = false
         return line
+    }
+
+    /// Whether the line ends with a character Python's `rstrip()` removes.
+    private func endsWithPythonWhitespace() -> Bool {
+        let last = output[end - 1]
+        if last < 0x80 { return PTBTokenText.isPythonWhitespace(UInt16(last)) }
+        var k = end - 1
+        while k > lastTokenStart, output[k] & 0xC0 == 0x80 { k -= 1 }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: output[k..<end]), as: UTF8.self)
+        guard let scalar = text.unicodeScalars.first, scalar.value <= 0xFFFF else { return false }
+        return PTBTokenText.isPythonWhitespace(UInt16(scalar.value))
     }
 }
 
 /// Token text rendering: the lexer's normalizations, Java lower-casing, and the punctuation filter.
 enum PTBTokenText {
     /// Appends the output form of the raw token text.
-    static func render(_ raw: Slice<UnsafeBufferPointer<UInt16>>, form: PTBTokenForm, into out: inout [UInt16]) {
+    static func render(_ raw: UnsafeBufferPointer<UInt16>, form: PTBTokenForm, into out: inout [UInt16]) {
         if let fixed = form.fixedText {
             out.append(contentsOf: fixed.utf16)
             return
@@ -185,7 +296,7 @@ enum PTBTokenText {
 
     /// LaTeX quotes: `'` and `&apos;` become `` ` `` (opening) or `'`; `"` and `&quot;` become ` `` `
     /// or `''`; curly and angle quotes become `` ` `` `'` ` `` ` `''`. `‚ „ ‟` stay as they are.
-    private static func renderQuotes(_ raw: Slice<UnsafeBufferPointer<UInt16>>, opening: Bool, into out: inout [UInt16]) {
+    private static func renderQuotes(_ raw: UnsafeBufferPointer<UInt16>, opening: Bool, into out: inout [UInt16]) {
         let single: UInt16 = opening ? 0x60 : 0x27
         var j = raw.startIndex
         while j < raw.endIndex {
@@ -230,14 +341,32 @@ enum PTBTokenText {
                 let v = UInt16(scalar.value)
                 out.append(v >= 0x41 && v <= 0x5A ? v | 0x20 : v)
             } else if scalar.value == 0x3A3 {
-                let casedBefore = scalars[..<k].reversed().first { !$0.properties.isCaseIgnorable }?.properties.isCased ?? false
-                let casedAfter = scalars[(k + 1)...].first { !$0.properties.isCaseIgnorable }?.properties.isCased ?? false
+                // Final sigma: a cased letter before it and none after it within the same word.
+                let casedBefore = scalars[..<k].reversed().prefix(while: isWordPart).contains { $0.properties.isCased }
+                let casedAfter = scalars[(k + 1)...].prefix(while: isWordPart).contains { $0.properties.isCased }
                 out.append(casedBefore && !casedAfter ? 0x3C2 : 0x3C3)
             } else {
                 out.append(contentsOf: scalar.properties.lowercaseMapping.utf16)
             }
         }
         token = out
+    }
+
+    /// Whether a character continues a word for the final-sigma rule, approximating the legacy
+    /// word break rules of Java's `BreakIterator`: letters, digits, marks, connectors like `_`, and
+    /// the mid-word characters dash, soft hyphen, U+2027, `"`, `'` and `.` (but not `’`).
+    private static func isWordPart(_ scalar: Unicode.Scalar) -> Bool {
+        let properties = scalar.properties
+        switch properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark, .connectorPunctuation, .dashPunctuation, .format:
+            return true
+        default:
+            break
+        }
+        switch scalar.value {
+        case 0x22, 0x27, 0x2E, 0xAD, 0x2027: return true
+        default: return properties.isAlphabetic || properties.numericType != nil
+        }
     }
 
     /// pycocoevalcap's `PUNCTUATIONS` after lower-casing (the bracket escapes never match).
