@@ -2,6 +2,8 @@
 /// PTB3 escaping of brackets, LaTeX-style quotes, `--` dashes, `...` ellipses, currency and fractions).
 enum PTBTokenForm: UInt8 {
     case verbatim
+    /// Verbatim, and known to be ASCII letters only (the scanner's fast path).
+    case asciiLetters
     /// Soft hyphens (U+00AD) removed; a token of only soft hyphens becomes `-`.
     case softHyphensRemoved
     /// Quotes normalized as opening (`` ` `` / ` `` `) or closing (`'` / `''`) quotes.
@@ -101,7 +103,7 @@ struct PTBLexer {
     @inline(__always) private func has(_ j: Int, _ flag: UInt8) -> Bool {
         j < n && flags[Int(s[j])] & flag != 0
     }
-    @inline(__always) private func isAsciiLetter(_ c: Int) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
+    @inline(__always) private func isAsciiLetter(_ c: Int) -> Bool { UInt(bitPattern: c | 0x20) &- 0x61 < 26 }
     @inline(__always) private func isAsciiDigit(_ c: Int) -> Bool { c >= 0x30 && c <= 0x39 }
     @inline(__always) private func isAsciiUpper(_ c: Int) -> Bool { c >= 0x41 && c <= 0x5A }
     @inline(__always) private func isAsciiAlnum(_ c: Int) -> Bool { isAsciiLetter(c) || isAsciiDigit(c) }
@@ -276,7 +278,7 @@ struct PTBLexer {
             }
             if let end = plainWordEnd(i) {
                 position = end
-                return PTBLexeme(start: i, end: end, form: .verbatim, isNewline: false)
+                return PTBLexeme(start: i, end: end, form: .asciiLetters, isNewline: false)
             }
             let m = longestMatch(i)
             if m.total == 0 {            // untokenizable character: deleted
@@ -298,9 +300,9 @@ struct PTBLexer {
     /// run. Excluded: `cannot` and `gonna`-type words (split), single letters before `.` (acronyms) and
     /// listed abbreviations before `.` (`Inc.`, `Mr.`, `fig.`, `Co.`).
     @inline(__always) private func plainWordEnd(_ i: Int) -> Int? {
-        var j = i
+        guard isAsciiLetter(Int(s[i])) else { return nil }
+        var j = i + 1
         while j < n, isAsciiLetter(Int(s[j])) { j += 1 }
-        guard j > i else { return nil }
         if j < n {
             switch s[j] {
             case 0x20, 0x0A:

@@ -74,6 +74,12 @@ public struct PTBTokenizer: Sendable {
         }
     }
 
+    /// Four bytes (the low half of `x`) as four little-endian 16-bit lanes.
+    @inline(__always) private static func widen(_ x: UInt64) -> UInt64 {
+        let pairs = (x & 0xFFFF_0000) << 16 | (x & 0xFFFF)
+        return (pairs & 0x0000_FF00_0000_FF00) << 8 | (pairs & 0x0000_00FF_0000_00FF)
+    }
+
     /// Decodes valid UTF-8 into UTF-16 code units at `k` (the output has room: UTF-16 never needs
     /// more code units than UTF-8 bytes), replacing line-breaking characters by spaces. Returns the new end.
     private static func appendUTF16(of bytes: UnsafeBufferPointer<UInt8>, to output: UnsafeMutableBufferPointer<UInt16>,
@@ -84,10 +90,14 @@ public struct PTBTokenizer: Sendable {
             // ASCII runs, 8 bytes at a time, as long as they hold no control characters.
             while k + 8 <= count {
                 let word = UnsafeRawPointer(bytes.baseAddress! + k).loadUnaligned(as: UInt64.self)
+                // Stop at non-ASCII bytes (high bit set) and control characters (< 0x20); the
+                // control test may also stop early, which is harmless.
                 let hasHighBit = word & 0x8080_8080_8080_8080 != 0
                 let hasControl = (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080 != 0
                 if hasHighBit || hasControl { break }
-                for b in 0..<8 { output[out + b] = UInt16(truncatingIfNeeded: word >> (8 * UInt64(b))) & 0xFF }
+                let target = UnsafeMutableRawPointer(output.baseAddress! + out)
+                target.storeBytes(of: PTBTokenizer.widen(word & 0xFFFF_FFFF), toByteOffset: 0, as: UInt64.self)
+                target.storeBytes(of: PTBTokenizer.widen(word >> 32), toByteOffset: 8, as: UInt64.self)
                 out += 8
                 k += 8
             }
@@ -149,6 +159,13 @@ private struct LineBuilder {
 
     /// Renders a token in its output form, lower-cases it, and keeps it unless it is punctuation.
     mutating func append(_ text: UnsafeBufferPointer<UInt16>, _ start: Int, _ end: Int, form: PTBTokenForm) {
+        if form == .asciiLetters {
+            beginKeptToken()
+            var out = self.end
+            for k in start..<end { output[out] = UInt8(truncatingIfNeeded: text[k]) | 0x20; out += 1 }
+            self.end = out
+            return
+        }
         if form == .verbatim || form == .softHyphensRemoved, appendASCII(text, start, end) { return }
         token.removeAll(keepingCapacity: true)
         PTBTokenText.render(UnsafeBufferPointer(rebasing: text[start..<end]), form: form, into: &token)
@@ -240,7 +257,7 @@ enum PTBTokenText {
             return
         }
         switch form {
-        case .verbatim:
+        case .verbatim, .asciiLetters:
             out.append(contentsOf: raw)
         case .softHyphensRemoved:
             for unit in raw where unit != 0xAD { out.append(unit) }
@@ -357,6 +374,7 @@ enum PTBTokenText {
     /// the mid-word characters dash, soft hyphen, U+2027, `"`, `'` and `.` (but not `’`).
     private static func isWordPart(_ scalar: Unicode.Scalar) -> Bool {
         let properties = scalar.properties
+        if properties.isIdeographic { return false }   // ideographs are words of their own
         switch properties.generalCategory {
         case .nonspacingMark, .spacingMark, .enclosingMark, .connectorPunctuation, .dashPunctuation, .format:
             return true
