@@ -275,39 +275,34 @@ enum PTBTokenText {
                     j += 1
                 }
             }
-        case .spacesToNoBreak:
-            for unit in raw { out.append(unit == 0x20 ? 0xA0 : unit) }
-        case .phone, .parentheses:
+        case .spacesToNoBreak, .phone, .parentheses, .fraction, .currency:
             for unit in raw {
-                switch unit {
-                case 0x20 where form == .phone: out.append(0xA0)
-                case 0x28: out.append(contentsOf: "-LRB-".utf16)
-                case 0x29: out.append(contentsOf: "-RRB-".utf16)
-                default: out.append(unit)
-                }
-            }
-        case .fraction:
-            for unit in raw {
-                switch unit {
-                case 0xBC: out.append(contentsOf: "1/4".utf16)
-                case 0xBD: out.append(contentsOf: "1/2".utf16)
-                case 0xBE: out.append(contentsOf: "3/4".utf16)
-                case 0x2153: out.append(contentsOf: "1/3".utf16)
-                case 0x2154: out.append(contentsOf: "2/3".utf16)
-                default: out.append(unit)
-                }
-            }
-        case .currency:
-            for unit in raw {
-                switch unit {
-                case 0xA2: out.append(contentsOf: "cents".utf16)
-                case 0xA3: out.append(0x23)
-                case 0x80, 0xA4, 0x20A0, 0x20AC: out.append(0x24)
-                default: out.append(unit)
+                if let replacement = characterReplacement(unit, form: form) {
+                    out.append(contentsOf: replacement.utf16)
+                } else {
+                    out.append(unit)
                 }
             }
         default:
             out.append(contentsOf: raw)
+        }
+    }
+
+    /// The replacement of one character in the character-mapping forms, or nil to keep it.
+    private static func characterReplacement(_ unit: UInt16, form: PTBTokenForm) -> String? {
+        switch (form, unit) {
+        case (.spacesToNoBreak, 0x20), (.phone, 0x20): return "\u{A0}"
+        case (.phone, 0x28), (.parentheses, 0x28): return "-LRB-"
+        case (.phone, 0x29), (.parentheses, 0x29): return "-RRB-"
+        case (.fraction, 0xBC): return "1/4"
+        case (.fraction, 0xBD): return "1/2"
+        case (.fraction, 0xBE): return "3/4"
+        case (.fraction, 0x2153): return "1/3"
+        case (.fraction, 0x2154): return "2/3"
+        case (.currency, 0xA2): return "cents"
+        case (.currency, 0xA3): return "#"
+        case (.currency, 0x80), (.currency, 0xA4), (.currency, 0x20A0), (.currency, 0x20AC): return "$"
+        default: return nil
         }
     }
 
@@ -359,8 +354,8 @@ enum PTBTokenText {
                 out.append(v >= 0x41 && v <= 0x5A ? v | 0x20 : v)
             } else if scalar.value == 0x3A3 {
                 // Final sigma: a cased letter before it and none after it within the same word.
-                let casedBefore = scalars[..<k].reversed().prefix(while: isWordPart).contains { $0.properties.isCased }
-                let casedAfter = scalars[(k + 1)...].prefix(while: isWordPart).contains { $0.properties.isCased }
+                let casedBefore = (0..<k).reversed().prefix { isWordPart(scalars, $0) }.contains { scalars[$0].properties.isCased }
+                let casedAfter = ((k + 1)..<scalars.count).prefix { isWordPart(scalars, $0) }.contains { scalars[$0].properties.isCased }
                 out.append(casedBefore && !casedAfter ? 0x3C2 : 0x3C3)
             } else {
                 out.append(contentsOf: scalar.properties.lowercaseMapping.utf16)
@@ -369,20 +364,27 @@ enum PTBTokenText {
         token = out
     }
 
-    /// Whether a character continues a word for the final-sigma rule, approximating the legacy
-    /// word break rules of Java's `BreakIterator`: letters, digits, marks, connectors like `_`, and
-    /// the mid-word characters dash, soft hyphen, U+2027, `"`, `'` and `.` (but not `’`).
-    private static func isWordPart(_ scalar: Unicode.Scalar) -> Bool {
+    /// Whether `scalars[j]` belongs to the word around it, for the final-sigma rule. This follows
+    /// what Java's `BreakIterator` does in the cases checked against the reference: letters, digits,
+    /// marks and connectors like `_` continue a word; ideographs are words of their own; the mid-word
+    /// characters (dashes, `'`, `"`, `.`, soft hyphen, U+2027; not `’`) continue it only between two letters.
+    private static func isWordPart(_ scalars: [Unicode.Scalar], _ j: Int) -> Bool {
+        func isLetter(_ k: Int) -> Bool {
+            k >= 0 && k < scalars.count && scalars[k].properties.isAlphabetic && !scalars[k].properties.isIdeographic
+        }
+        let scalar = scalars[j]
         let properties = scalar.properties
-        if properties.isIdeographic { return false }   // ideographs are words of their own
+        if properties.isIdeographic { return false }
         switch properties.generalCategory {
-        case .nonspacingMark, .spacingMark, .enclosingMark, .connectorPunctuation, .dashPunctuation, .format:
+        case .nonspacingMark, .spacingMark, .enclosingMark, .connectorPunctuation, .format:
             return true
+        case .dashPunctuation:
+            return isLetter(j - 1) && isLetter(j + 1)
         default:
             break
         }
         switch scalar.value {
-        case 0x22, 0x27, 0x2E, 0xAD, 0x2027: return true
+        case 0x22, 0x27, 0x2E, 0xAD, 0x2027: return isLetter(j - 1) && isLetter(j + 1)
         default: return properties.isAlphabetic || properties.numericType != nil
         }
     }
