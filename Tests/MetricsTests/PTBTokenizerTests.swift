@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-import Metrics
+@testable import Metrics
 import TestSupport
 
 /// PTBTokenizer against pycocoevalcap 1.2 (CoreNLP 3.4.1 PTBTokenizer): exact string equality.
@@ -46,6 +46,8 @@ final class PTBTokenizerTests: XCTestCase {
         }
         XCTAssertEqual(inputs.count, 190_418)
         assertAllEqual(tokenizer.tokenize(inputs), expected, inputs: inputs, "ptb_pairs")
+        // Splitting the batch into runs tokenized in parallel must not change anything.
+        assertAllEqual(tokenizer.tokenize(inputs, chunks: 7), expected, inputs: inputs, "ptb_pairs in 7 chunks")
     }
 
     /// The `tokenized.json` of a caption set: references in one batch (image order, then annotation

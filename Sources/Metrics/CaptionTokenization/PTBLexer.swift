@@ -90,10 +90,12 @@ struct PTBLexer {
     private let flags: UnsafeBufferPointer<UInt8>
     private var position = 0
 
-    init(text: UnsafeBufferPointer<UInt16>, flags: UnsafeBufferPointer<UInt8>) {
+    /// A scanner over `text` starting at `position` (0 or just after a `\n`).
+    init(text: UnsafeBufferPointer<UInt16>, flags: UnsafeBufferPointer<UInt8>, position: Int = 0) {
         self.s = text
         self.n = text.count
         self.flags = flags
+        self.position = position
     }
 
     // MARK: Character access
