@@ -54,6 +54,8 @@ struct PTBWordList: Sendable {
     }
 
     @inline(__always) static func bucket(_ c: Int) -> Int {
+        let special = PTBLexer.caselessLetter(c)
+        if special > 0 { return special - 0x61 }
         let lower = c | 0x20
         return lower >= 0x61 && lower <= 0x7A && c < 0x80 ? lower - 0x61 : 26
     }
@@ -122,12 +124,29 @@ struct PTBLexer {
         for k in 0..<count {
             let b = Int(bytes[k]), c = Int(s[j + k])
             if b >= 0x61 && b <= 0x7A {
-                if c | 0x20 != b { return -1 }
+                if c | 0x20 != b && PTBLexer.caselessLetter(c) != b { return -1 }
             } else if c != b {
                 return -1
             }
         }
         return j + count
+    }
+
+    /// The lower-case ASCII letter that a non-ASCII character matches in `%caseless` literal text
+    /// (JFlex uses Java's case mappings: `İ`, `ı` match `i`; `ſ` matches `s`; the Kelvin sign `K`
+    /// matches `k`), or -1.
+    @inline(__always) static func caselessLetter(_ c: Int) -> Int {
+        switch c {
+        case 0x130, 0x131: return 0x69
+        case 0x17F: return 0x73
+        case 0x212A: return 0x6B
+        default: return -1
+        }
+    }
+
+    /// Whether `c` matches the lower-case ASCII letter `letter` in caseless literal text.
+    @inline(__always) private func isCaseless(_ c: Int, _ letter: Int) -> Bool {
+        c | 0x20 == letter && isAsciiLetter(c) || PTBLexer.caselessLetter(c) == letter
     }
 
     /// The first of `texts` matching at `j` with the longest match; returns its end or -1.
@@ -232,7 +251,7 @@ struct PTBLexer {
             while ch(greedyEnd) == 0x2E && isAsciiLetter(ch(greedyEnd + 1)) { greedyEnd += 2 }
         }
         var special = 0
-        switch ch(i) | 0x20 {
+        switch isAsciiLetter(ch(i)) ? ch(i) | 0x20 : PTBLexer.caselessLetter(ch(i)) {
         case 0x63, 0x73, 0x6B, 0x65, 0x6A, 0x6E, 0x75: special = max(0, longestLiteral(i, PTBLexer.acronymSpecials))
         default: break
         }
@@ -379,7 +398,7 @@ struct PTBLexer {
         var m = Match()
         let c = ch(i)
         let lower = c | 0x20
-        let startsWithLetter = isAsciiLetter(c)
+        let startsWithLetter = isAsciiLetter(c) || PTBLexer.caselessLetter(c) > 0
 
         // c++, c#, f#
         if lower == 0x63, ch(i + 1) == 0x2B, ch(i + 2) == 0x2B { m.consider(3) }
@@ -692,7 +711,7 @@ struct PTBLexer {
             if ch(i + a) | 0x20 == 0x6E { best = max(best, a + 1 + aposLength(i + a + 1)) }   // 'n'
             if literal(i + a, "em") > 0 { best = max(best, a + 2) }
             let decade = ch(i + a)
-            if decade >= 0x32, decade <= 0x39, ch(i + a + 1) == 0x30, ch(i + a + 2) | 0x20 == 0x73 {
+            if decade >= 0x32, decade <= 0x39, ch(i + a + 1) == 0x30, isCaseless(ch(i + a + 2), 0x73) {
                 best = max(best, a + 3)
             }
             if literal(i + a, "til") > 0 { best = max(best, a + (ch(i + a + 3) | 0x20 == 0x6C ? 4 : 3)) }
@@ -752,7 +771,7 @@ struct PTBLexer {
     private func fullURLLength(_ i: Int) -> Int {
         var j = literal(i, "http")
         guard j > 0 else { return 0 }
-        if ch(j) | 0x20 == 0x73 { j += 1 }
+        if isCaseless(ch(j), 0x73) { j += 1 }
         guard ch(j) == 0x3A, ch(j + 1) == 0x2F, ch(j + 2) == 0x2F else { return 0 }
         let bodyStart = j + 3
         var lastGood = -1
@@ -1104,7 +1123,7 @@ struct PTBLexer {
             if j > 0, ch(j) == 0x79 || ch(j) == 0x65 {
                 var k = j + 1
                 if ch(k) == 0x2E { best = max(best, k + 1) }
-                if ch(k) | 0x20 == 0x73 { k += 1; if ch(k) == 0x2E { best = max(best, k + 1) } }
+                if isCaseless(ch(k), 0x73) { k += 1; if ch(k) == 0x2E { best = max(best, k + 1) } }
             }
         }
         return best
