@@ -1,0 +1,270 @@
+/// Part-of-speech tagging for SPICE-lite: closed-class lists first, WordNet for open-class words,
+/// and an ordered list of context rules for words WordNet allows in several classes.
+struct SpiceLiteTagger {
+    let lexicon: WordNetLexicon
+
+    enum WordClass: Equatable {
+        case determiner, possessivePronoun, pronoun, number, be, have, modal, negation
+        case coordinator, subordinator, relativePronoun, preposition, possessiveMarker
+        case existentialThere, infinitiveTo, adverb, adjective, noun, verb
+    }
+
+    enum VerbForm { case base, thirdPerson, gerund, pastOrParticiple }
+
+    /// One tagged word (a multiword preposition is one word, "in front of").
+    struct Word {
+        var text: String
+        var wordClass: WordClass
+        /// The morphy lemma for nouns and verbs; the word itself for adjectives (as CoreNLP does).
+        var lemma: String
+        var isPlural = false
+        var verbForm: VerbForm = .base
+        /// A noun inside a multiword preposition ("front" in "in front of"); CoreNLP still tags it NN.
+        var embeddedNoun: String?
+    }
+
+    /// What WordNet allows for an open-class word.
+    struct Readings {
+        var noun: String?
+        var verb: String?
+        var adjective: String?
+        var adverb: String?
+        var verbForm: VerbForm = .base
+        var nounIsPlural = false
+        var nounCount = 0
+        var verbCount = 0
+        var isUnknown: Bool { noun == nil && verb == nil && adjective == nil && adverb == nil }
+        var canBeNoun: Bool { noun != nil || isUnknown }
+    }
+
+    typealias L = SpiceLiteWordLists
+
+    /// Tags a PTB-tokenized, lower-cased caption.
+    func tag(_ tokens: [String]) -> [Word] {
+        // Pass 1: closed classes (multiword prepositions joined) and WordNet readings.
+        var slots: [(text: String, closed: WordClass?, readings: Readings, embeddedNoun: String?)] = []
+        var i = 0
+        while i < tokens.count {
+            if let phrase = L.multiwordPrepositions.first(where: { matches($0, tokens, at: i) }) {
+                let noun = phrase.count == 3 ? phrase[1] : nil
+                slots.append((phrase.joined(separator: " "), .preposition, Readings(), noun))
+                i += phrase.count
+                continue
+            }
+            let token = tokens[i]
+            slots.append((token, closedClass(token, tokens, i), readings(token), nil))
+            i += 1
+        }
+        // Pass 2: context rules, left to right.
+        var words: [Word] = []
+        words.reserveCapacity(slots.count)
+        for (k, slot) in slots.enumerated() {
+            let previous = words.last
+            let next = k + 1 < slots.count ? slots[k + 1] : nil
+            let nextCanBeNoun = next.map { $0.closed == nil && $0.readings.canBeNoun && !L.nonNouns.contains($0.text) } ?? false
+            if let closed = slot.closed {
+                words.append(Word(text: slot.text, wordClass: closed, lemma: slot.text, embeddedNoun: slot.embeddedNoun))
+                continue
+            }
+            let r = slot.readings
+            let wordClass = resolve(r, text: slot.text, previous: previous,
+                                    beforePrevious: words.count >= 2 ? words[words.count - 2] : nil,
+                                    nextCanBeNoun: nextCanBeNoun, nextIsClosed: next?.closed)
+            var word = Word(text: slot.text, wordClass: wordClass, lemma: slot.text)
+            switch wordClass {
+            case .noun:
+                word.lemma = r.noun ?? slot.text
+                word.isPlural = r.nounIsPlural
+            case .verb:
+                word.lemma = r.verb ?? slot.text
+                word.verbForm = r.verbForm
+            default:
+                break
+            }
+            words.append(word)
+        }
+        return words
+    }
+
+    private func matches(_ phrase: [String], _ tokens: [String], at i: Int) -> Bool {
+        guard i + phrase.count <= tokens.count else { return false }
+        for (j, w) in phrase.enumerated() where tokens[i + j] != w { return false }
+        return true
+    }
+
+    /// The closed class of `token` at position `i`, or nil for open-class words.
+    private func closedClass(_ token: String, _ tokens: [String], _ i: Int) -> WordClass? {
+        let previous = i > 0 ? tokens[i - 1] : nil
+        let next = i + 1 < tokens.count ? tokens[i + 1] : nil
+        if token.first?.isNumber == true { return .number }
+        switch token {
+        case "'s":
+            if let p = previous, L.pronouns.contains(p) || p == "there" || p == "that" || p == "what" || p == "here" { return .be }
+            if let n = next, L.determiners.contains(n) || L.prepositions.contains(n) || n.hasSuffix("ing") { return .be }
+            return .possessiveMarker
+        case "'":
+            return previous?.hasSuffix("s") == true ? .possessiveMarker : nil
+        case "there":
+            if let n = next, L.beForms.contains(n) || n == "'s" { return .existentialThere }
+            return .adverb
+        case "to":
+            if let n = next, !L.determiners.contains(n), !L.possessivePronouns.contains(n),
+               !L.numberWords.contains(n), n.first?.isNumber != true,
+               lexicon.contains(n, .verb), lexicon.semcorCount(n, .verb) >= lexicon.semcorCount(n, .noun) {
+                return .infinitiveTo
+            }
+            return .preposition
+        case "that", "which", "who", "whom":
+            if let p = previous, p != "of", !L.prepositions.contains(p), let n = next,
+               L.beForms.contains(n) || L.haveForms.contains(n) || L.modalsAndDo.contains(n)
+                || n.hasSuffix("s") || n.hasSuffix("ed") || n.hasSuffix("ing") {
+                return .relativePronoun
+            }
+            return token == "that" ? .determiner : .relativePronoun
+        case "her":
+            if let n = next, !L.prepositions.contains(n), !L.coordinators.contains(n), lexicon.contains(n, .noun) || lexicon.contains(n, .adjective) {
+                return .possessivePronoun
+            }
+            return .pronoun
+        case "as":
+            return .preposition
+        default:
+            break
+        }
+        if L.numberWords.contains(token) {
+            // "one" alone ("the one on the left") is a pronoun.
+            if token == "one", let n = next, !lexicon.contains(n, .noun) && !lexicon.contains(n, .adjective) { return .pronoun }
+            return .number
+        }
+        if L.determiners.contains(token) { return .determiner }
+        if L.possessivePronouns.contains(token) { return .possessivePronoun }
+        if L.pronouns.contains(token) { return .pronoun }
+        if L.beForms.contains(token) { return .be }
+        if L.haveForms.contains(token) { return .have }
+        if L.modalsAndDo.contains(token) { return .modal }
+        if L.negations.contains(token) { return .negation }
+        if L.coordinators.contains(token) { return .coordinator }
+        if L.subordinators.contains(token) { return .subordinator }
+        if L.relativePronouns.contains(token) { return .relativePronoun }
+        if L.prepositions.contains(token) { return .preposition }
+        if L.nonNouns.contains(token) { return .adverb }
+        return nil
+    }
+
+    private func readings(_ token: String) -> Readings {
+        var r = Readings()
+        r.noun = lexicon.lemma(token, .noun)
+        r.verb = lexicon.lemma(token, .verb)
+        r.adjective = lexicon.lemma(token, .adjective) != nil ? token : nil
+        r.adverb = lexicon.lemma(token, .adverb)
+        if let noun = r.noun {
+            r.nounIsPlural = noun != token && !token.hasSuffix("ss")
+            r.nounCount = lexicon.semcorCount(noun, .noun)
+        }
+        if let verb = r.verb {
+            r.verbCount = lexicon.semcorCount(verb, .verb)
+            if verb == token { r.verbForm = .base }
+            else if token.hasSuffix("ing") { r.verbForm = .gerund }
+            else if token.hasSuffix("s") && !token.hasSuffix("ss") { r.verbForm = .thirdPerson }
+            else { r.verbForm = .pastOrParticiple }
+        } else if r.isUnknown, token.count > 5, token.hasSuffix("ing") {
+            // Unknown -ing words ("skateboarding") are gerunds of unknown verbs.
+            r.verb = String(token.dropLast(3))
+            r.verbForm = .gerund
+            r.noun = token
+        }
+        return r
+    }
+
+    /// Ordered context rules for an open-class word; the first rule that applies decides.
+    ///  1. A word with a single WordNet class (or none: unknown words are nouns) takes it.
+    ///  2. After "to" (infinitive), a modal, "do" or a negation: verb.
+    ///  3. After a form of "be" or "have": an -ing or -ed form is a verb (progressive, passive,
+    ///     perfect); otherwise an adjective if WordNet allows, else a noun.
+    ///  4. After a pronoun subject: verb.
+    ///  5. Inside a noun phrase before any noun (after a determiner, possessive, number, adjective,
+    ///     or at the start of the caption or a prepositional object): a word followed by a possible
+    ///     noun is a modifier (adjective if WordNet allows, else noun: "dining table", "stuffed animal");
+    ///     a phrase-final word is a noun if it can be one.
+    ///  6. After a noun: an -ing form is a verb unless its own noun reading is at least a third as
+    ///     frequent in SemCor as its verb ("brick building"); an -ed form is a verb (participle);
+    ///     a 3rd-person -s form is a verb after a singular noun when the verb is more frequent
+    ///     than the noun in SemCor; a base form is a verb after a plural noun on the same test;
+    ///     otherwise a noun (compound) when WordNet allows.
+    ///  7. After a verb: a noun if WordNet allows (bare object: "playing tennis"), else an adjective.
+    ///  8. After a coordinator: the class of the word before the coordinator, if allowed.
+    ///  9. Otherwise the reading with the larger SemCor count (noun, then verb, adjective, adverb).
+    private func resolve(_ r: Readings, text: String, previous: Word?, beforePrevious: Word?,
+                         nextCanBeNoun: Bool, nextIsClosed: WordClass?) -> WordClass {
+        let options: [WordClass] = [r.canBeNoun ? .noun : nil, r.verb != nil ? .verb : nil,
+                                    r.adjective != nil ? .adjective : nil, r.adverb != nil ? .adverb : nil].compactMap { $0 }
+        if options.count == 1 { return options[0] }
+        if r.isUnknown { return .noun }
+        let canVerb = r.verb != nil
+        let inflectedVerb = canVerb && (r.verbForm == .gerund || r.verbForm == .pastOrParticiple)
+        let previousClass = previous?.wordClass
+        switch previousClass {
+        case .infinitiveTo?, .modal?, .negation?:
+            if canVerb { return .verb }
+        case .be?, .have?:
+            if inflectedVerb { return .verb }
+            if previousClass == .have, canVerb, !nextCanBeNoun { return .verb }
+            if r.adjective != nil, !(nextCanBeNoun && r.canBeNoun && previousClass == .have) {
+                return nextCanBeNoun ? .adjective : .adjective
+            }
+            if r.canBeNoun { return .noun }
+        case .pronoun?:
+            if canVerb { return .verb }
+        case .noun?:
+            if canVerb {
+                switch r.verbForm {
+                case .gerund:
+                    let ownNoun = r.noun == text ? r.nounCount : 0
+                    return ownNoun * 3 >= r.verbCount && ownNoun > 0 ? .noun : .verb
+                case .pastOrParticiple:
+                    return .verb
+                case .thirdPerson:
+                    if previous?.isPlural == false, r.verbCount > r.nounCount { return .verb }
+                case .base:
+                    if previous?.isPlural == true, r.verbCount > r.nounCount { return .verb }
+                }
+            }
+            if r.canBeNoun { return .noun }
+        case .verb?:
+            if r.canBeNoun, !(r.adjective != nil && !nextCanBeNoun && r.nounCount < lexicon.semcorCount(text, .adjective)) {
+                return .noun
+            }
+            if r.adjective != nil { return .adjective }
+        case .coordinator?:
+            if let before = beforePrevious?.wordClass, options.contains(before) {
+                if before == .verb || before == .adjective { return before }
+                if before == .noun, !(canVerb && r.verbForm == .gerund) { return .noun }
+            }
+        default:
+            break
+        }
+        // Rule 5: noun-phrase positions.
+        let startsPhrase = previousClass == nil || [.determiner, .possessivePronoun, .number, .adjective,
+                                                    .preposition, .possessiveMarker, .adverb, .coordinator]
+            .contains(previousClass!)
+        if startsPhrase {
+            if previousClass == nil, canVerb, r.verbForm == .gerund, !nextCanBeNoun { return .verb }
+            if nextCanBeNoun {
+                if r.adjective != nil, (r.nounCount <= lexicon.semcorCount(text, .adjective) || !r.canBeNoun) { return .adjective }
+                if r.canBeNoun { return .noun }
+                return .adjective
+            }
+            if r.canBeNoun { return .noun }
+            if r.adjective != nil { return .adjective }
+        }
+        // Rule 9.
+        let counts: [(WordClass, Int)] = [
+            (.noun, r.canBeNoun ? r.nounCount : -1), (.verb, canVerb ? r.verbCount : -1),
+            (.adjective, r.adjective != nil ? lexicon.semcorCount(text, .adjective) : -1),
+            (.adverb, r.adverb != nil ? lexicon.semcorCount(r.adverb!, .adverb) : -1),
+        ]
+        var best = counts[0]
+        for c in counts.dropFirst() where c.1 > best.1 { best = c }
+        return best.1 >= 0 ? best.0 : .noun
+    }
+}

@@ -1,0 +1,198 @@
+/// WordNet 3.0 as SPICE-lite needs it: which lemmas exist in each part of speech, the synsets
+/// that contain each lemma, the morphological exception lists, and SemCor sense-tag counts.
+///
+/// It is built from the text of the WordNet dictionary files (`index.{noun,verb,adj,adv}`,
+/// `{noun,verb,adj,adv}.exc`, `cntlist.rev`); reading them from disk is the job of
+/// `MetricResources.WordNetLoader`. Synset identifiers are the byte offsets of the `data.*`
+/// files combined with the part of speech, so they are unique across parts of speech.
+public struct WordNetLexicon: Sendable {
+    /// WordNet's four parts of speech (adjective satellites count as adjectives).
+    public enum PartOfSpeech: Int, CaseIterable, Sendable {
+        case noun = 0, verb, adjective, adverb
+    }
+
+    struct Entry: Sendable {
+        /// Synset identifiers, `offset * 4 + partOfSpeech`, in WordNet's sense order.
+        var synsets: [Int32]
+        /// Total SemCor tag count over the lemma's senses (0 when untagged).
+        var semcorCount: Int32
+    }
+
+    var entries: [[String: Entry]]
+    var exceptions: [[String: [String]]]
+
+    /// The text of the dictionary files for one part of speech.
+    public struct Files: Sendable {
+        public var index: String
+        public var exceptions: String
+        public init(index: String, exceptions: String) {
+            self.index = index
+            self.exceptions = exceptions
+        }
+    }
+
+    /// Builds the lexicon from file contents: `files[pos]` for each part of speech and the text of
+    /// `cntlist.rev` (`sense_key sense_number tag_count` per line). Malformed lines are skipped.
+    public init(files: [PartOfSpeech: Files], senseCounts: String) {
+        entries = Array(repeating: [:], count: 4)
+        exceptions = Array(repeating: [:], count: 4)
+        for (pos, text) in files {
+            entries[pos.rawValue] = Self.parseIndex(text.index, pos: pos)
+            exceptions[pos.rawValue] = Self.parseExceptions(text.exceptions)
+        }
+        Self.addSenseCounts(senseCounts, to: &entries)
+    }
+
+    /// The number of lemmas in each part of speech (noun, verb, adjective, adverb).
+    public var lemmaCounts: [Int] { entries.map(\.count) }
+
+    /// Whether `lemma` (spaces written as `_`) is a WordNet lemma of `pos`.
+    public func contains(_ lemma: String, _ pos: PartOfSpeech) -> Bool {
+        entries[pos.rawValue][lemma] != nil
+    }
+
+    /// The SemCor tag count of `lemma` in `pos` (0 when absent or untagged).
+    public func semcorCount(_ lemma: String, _ pos: PartOfSpeech) -> Int {
+        Int(entries[pos.rawValue][lemma]?.semcorCount ?? 0)
+    }
+
+    /// WordNet's morphy: the base forms of `word` in `pos`, best first.
+    /// The exception list is consulted first; then the word itself if it is a lemma; then the
+    /// suffix-detachment rules of `morph.c`, keeping only results that are lemmas of `pos`.
+    public func baseForms(_ word: String, _ pos: PartOfSpeech) -> [String] {
+        var forms: [String] = []
+        if let bases = exceptions[pos.rawValue][word] {
+            forms.append(contentsOf: bases)
+        }
+        if contains(word, pos), !forms.contains(word) { forms.append(word) }
+        if forms.isEmpty {
+            for (suffix, ending) in Self.detachmentRules[pos.rawValue] where word.hasSuffix(suffix) {
+                let stem = String(word.dropLast(suffix.count)) + ending
+                if !stem.isEmpty, contains(stem, pos), !forms.contains(stem) { forms.append(stem) }
+            }
+        }
+        return forms
+    }
+
+    /// The lemma morphy picks for `word` in `pos` (nil when `word` is not a form of any lemma).
+    public func lemma(_ word: String, _ pos: PartOfSpeech) -> String? {
+        baseForms(word, pos).first
+    }
+
+    /// Synsets containing `concept` or one of its base forms, over all parts of speech, sorted.
+    /// Multiword concepts ("sit in") are looked up with underscores, as WordNet spells them.
+    /// This mirrors SPICE's `getSynSets(word) ∪ getStemSynSets(word)` through METEOR's WordNet tables.
+    public func synsets(of concept: String) -> [Int32] {
+        let key = concept.contains(" ") ? String(concept.map { $0 == " " ? "_" : $0 }) : concept
+        var result: [Int32] = []
+        for pos in PartOfSpeech.allCases {
+            let table = entries[pos.rawValue]
+            if let entry = table[key] { result.append(contentsOf: entry.synsets) }
+            for base in baseForms(key, pos) where base != key {
+                if let entry = table[base] { result.append(contentsOf: entry.synsets) }
+            }
+        }
+        result.sort()
+        var unique: [Int32] = []
+        unique.reserveCapacity(result.count)
+        for id in result where unique.last != id { unique.append(id) }
+        return unique
+    }
+
+    // MARK: - Parsing
+
+    /// `morph.c` suffix detachment rules per part of speech (adverbs have none).
+    static let detachmentRules: [[(String, String)]] = [
+        [("s", ""), ("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"),
+         ("men", "man"), ("ies", "y")],
+        [("s", ""), ("ies", "y"), ("es", "e"), ("es", ""), ("ed", "e"), ("ed", ""),
+         ("ing", "e"), ("ing", "")],
+        [("er", ""), ("est", ""), ("er", "e"), ("est", "e")],
+        [],
+    ]
+
+    /// Parses an `index.pos` file: `lemma pos synset_cnt p_cnt [ptr_symbol...] sense_cnt
+    /// tagsense_cnt synset_offset...`. License header lines start with two spaces.
+    static func parseIndex(_ text: String, pos: PartOfSpeech) -> [String: Entry] {
+        var table: [String: Entry] = [:]
+        table.reserveCapacity(pos == .noun ? 120_000 : 22_000)
+        var text = text
+        text.withUTF8 { bytes in
+            var lineStart = 0
+            let count = bytes.count
+            var fields: [Range<Int>] = []
+            fields.reserveCapacity(64)
+            while lineStart < count {
+                var lineEnd = lineStart
+                while lineEnd < count, bytes[lineEnd] != 10 { lineEnd += 1 }
+                defer { lineStart = lineEnd + 1 }
+                if lineEnd == lineStart || bytes[lineStart] == 32 { continue }
+                fields.removeAll(keepingCapacity: true)
+                var i = lineStart
+                while i < lineEnd {
+                    while i < lineEnd, bytes[i] == 32 { i += 1 }
+                    let start = i
+                    while i < lineEnd, bytes[i] != 32 { i += 1 }
+                    if i > start { fields.append(start..<i) }
+                }
+                guard fields.count >= 6, let synsetCount = parseInt(bytes, fields[2]),
+                      let pointerCount = parseInt(bytes, fields[3]) else { continue }
+                let firstOffset = 4 + pointerCount + 2
+                guard synsetCount > 0, fields.count >= firstOffset + synsetCount else { continue }
+                var synsets: [Int32] = []
+                synsets.reserveCapacity(synsetCount)
+                for field in fields[firstOffset..<(firstOffset + synsetCount)] {
+                    if let offset = parseInt(bytes, field) {
+                        synsets.append(Int32(offset * 4 + pos.rawValue))
+                    }
+                }
+                let lemma = String(decoding: UnsafeBufferPointer(rebasing: bytes[fields[0]]), as: UTF8.self)
+                table[lemma] = Entry(synsets: synsets, semcorCount: 0)
+            }
+        }
+        return table
+    }
+
+    private static func parseInt(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+        var value = 0
+        for i in range {
+            let digit = Int(bytes[i]) - 48
+            guard digit >= 0, digit <= 9 else { return nil }
+            value = value * 10 + digit
+        }
+        return range.isEmpty ? nil : value
+    }
+
+    /// Parses a `pos.exc` file: `inflected base [base...]` per line.
+    static func parseExceptions(_ text: String) -> [String: [String]] {
+        var table: [String: [String]] = [:]
+        for line in text.split(separator: "\n") {
+            let words = line.split(separator: " ")
+            guard words.count >= 2 else { continue }
+            table[String(words[0])] = words.dropFirst().map(String.init)
+        }
+        return table
+    }
+
+    /// Adds `cntlist.rev` counts (`lemma%ss_type:...  sense_number  tag_count`) to the entries.
+    /// `ss_type` is 1 noun, 2 verb, 3 adjective, 4 adverb, 5 adjective satellite.
+    static func addSenseCounts(_ text: String, to entries: inout [[String: Entry]]) {
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            guard parts.count == 3, let count = Int32(parts[2]),
+                  let percent = parts[0].firstIndex(of: "%") else { continue }
+            let typeIndex = parts[0].index(after: percent)
+            guard typeIndex < parts[0].endIndex, let type = parts[0][typeIndex].wholeNumberValue else { continue }
+            let pos: PartOfSpeech
+            switch type {
+            case 1: pos = .noun
+            case 2: pos = .verb
+            case 3, 5: pos = .adjective
+            case 4: pos = .adverb
+            default: continue
+            }
+            let lemma = String(parts[0][..<percent])
+            entries[pos.rawValue][lemma]?.semcorCount += count
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+import Metrics
+import MetricResources
+
+let t0 = Date()
+let lexicon = try WordNetLoader.load()
+print("load", Date().timeIntervalSince(t0))
+let spice = SpiceLite(lexicon: lexicon)
+let args = CommandLine.arguments
+if args.count > 2 && args[1] == "-s" {
+    for s in args[2...] { print(s, "->", spice.tuples(s).map(\.description).joined(separator: " ")) }
+    exit(0)
+}
+for path in args.dropFirst() {
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    let items = try JSONSerialization.jsonObject(with: data) as! [[String: Any]]
+    let cands = items.map { ($0["cand_tok"] as! [String])[0] }
+    let refs = items.map { $0["refs_tok"] as! [String] }
+    let t1 = Date()
+    let stats = try spice.statistics(candidates: cands, references: refs)
+    let dt = Date().timeIntervalSince(t1)
+    let scores = SpiceLiteStats.corpusScores(stats)
+    print(path.split(separator: "/").suffix(2).joined(separator: "/"), "n=\(stats.count)", String(format: "%.3fs", dt))
+    for c in SpiceLiteCategory.allCases { print("  \(c.rawValue): \(scores[c]!.map { String(format: "%.4f", $0) } ?? "nan")") }
+}
