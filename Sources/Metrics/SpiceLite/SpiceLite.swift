@@ -13,13 +13,13 @@ public struct SpiceLite: Sendable {
 
     /// The tuples SPICE-lite extracts from one tokenized caption, in extraction order.
     public func tuples(_ caption: String) -> [SpiceLiteTuple] {
-        let tokens = caption.split(separator: " ").map(String.init)
-        return SpiceLiteTupleExtractor.tuples(SpiceLiteTagger(lexicon: lexicon).tag(tokens))
+        var cache = Cache(lexicon: lexicon)
+        return cache.tuples(caption)
     }
 
     /// Per-image statistics of `candidate` against all `references` of the image.
     public func statistics(candidate: String, references: [String]) -> SpiceLiteStats {
-        var cache = ConceptCache(lexicon: lexicon)
+        var cache = Cache(lexicon: lexicon)
         return statistics(candidate: candidate, references: references, cache: &cache)
     }
 
@@ -28,17 +28,17 @@ public struct SpiceLite: Sendable {
         guard candidates.count == references.count else {
             throw MetricError.invalidInput("SPICE-lite: \(candidates.count) candidates but \(references.count) reference lists")
         }
-        var cache = ConceptCache(lexicon: lexicon)
+        var cache = Cache(lexicon: lexicon)
         return zip(candidates, references).map { statistics(candidate: $0, references: $1, cache: &cache) }
     }
 
-    private func statistics(candidate: String, references: [String], cache: inout ConceptCache) -> SpiceLiteStats {
+    private func statistics(candidate: String, references: [String], cache: inout Cache) -> SpiceLiteStats {
         var referenceGraph = SpiceLiteSceneGraph()
         for reference in references {
-            for tuple in tuples(reference) { referenceGraph.add(tuple) { cache.concept($0) } }
+            for tuple in cache.tuples(reference) { referenceGraph.add(tuple) { cache.concept($0) } }
         }
         var candidateGraph = SpiceLiteSceneGraph()
-        for tuple in tuples(candidate) { candidateGraph.add(tuple) { cache.concept($0) } }
+        for tuple in cache.tuples(candidate) { candidateGraph.add(tuple) { cache.concept($0) } }
         let candidateTuples = candidateGraph.tuples()
         let referenceTuples = referenceGraph.tuples()
         var stats = SpiceLiteStats()
@@ -53,10 +53,21 @@ public struct SpiceLite: Sendable {
         return stats
     }
 
-    /// Memoizes concept synsets (WordNet lookups) within one scoring call.
-    struct ConceptCache {
+    /// Memoizes WordNet lookups (token readings, concept synsets) within one scoring call.
+    struct Cache {
         let lexicon: WordNetLexicon
+        var tagger: SpiceLiteTagger
         var synsets: [String: [Int32]] = [:]
+
+        init(lexicon: WordNetLexicon) {
+            self.lexicon = lexicon
+            tagger = SpiceLiteTagger(lexicon: lexicon)
+        }
+
+        mutating func tuples(_ caption: String) -> [SpiceLiteTuple] {
+            let tokens = caption.split(separator: " ").map(String.init)
+            return SpiceLiteTupleExtractor.tuples(tagger.tag(tokens))
+        }
 
         mutating func concept(_ word: String) -> SpiceLiteConcept {
             if let s = synsets[word] { return SpiceLiteConcept(words: [word], synsets: s) }

@@ -2,6 +2,16 @@
 /// and an ordered list of context rules for words WordNet allows in several classes.
 struct SpiceLiteTagger {
     let lexicon: WordNetLexicon
+    /// Context-free facts about each token seen so far (memoized WordNet lookups).
+    private var lexemes: [String: Lexeme] = [:]
+
+    init(lexicon: WordNetLexicon) { self.lexicon = lexicon }
+
+    private struct Lexeme {
+        /// The closed class a token has wherever it occurs (context-dependent words are handled first).
+        var closedClass: WordClass?
+        var readings: Readings
+    }
 
     enum WordClass: Equatable {
         case determiner, possessivePronoun, pronoun, number, be, have, modal, negation
@@ -40,7 +50,7 @@ struct SpiceLiteTagger {
     typealias L = SpiceLiteWordLists
 
     /// Tags a PTB-tokenized, lower-cased caption.
-    func tag(_ tokens: [String]) -> [Word] {
+    mutating func tag(_ tokens: [String]) -> [Word] {
         // Pass 1: closed classes (multiword prepositions joined) and WordNet readings.
         var slots: [(text: String, closed: WordClass?, readings: Readings, embeddedNoun: String?)] = []
         var i = 0
@@ -52,7 +62,8 @@ struct SpiceLiteTagger {
                 continue
             }
             let token = tokens[i]
-            slots.append((token, closedClass(token, tokens, i), readings(token), nil))
+            let lexeme = self.lexeme(token)
+            slots.append((token, contextualClass(token, tokens, i) ?? lexeme.closedClass, lexeme.readings, nil))
             i += 1
         }
         // Pass 2: context rules, left to right.
@@ -67,9 +78,11 @@ struct SpiceLiteTagger {
                 continue
             }
             let r = slot.readings
+            let coordinatedWithAdjective = next?.closed == .coordinator && k + 2 < slots.count
+                && slots[k + 2].closed == nil && slots[k + 2].readings.adjective != nil
             let wordClass = resolve(r, text: slot.text, previous: previous,
                                     beforePrevious: words.count >= 2 ? words[words.count - 2] : nil,
-                                    nextCanBeNoun: nextCanBeNoun, nextIsClosed: next?.closed)
+                                    nextCanBeNoun: nextCanBeNoun, coordinatedWithAdjective: coordinatedWithAdjective)
             var word = Word(text: slot.text, wordClass: wordClass, lemma: slot.text)
             switch wordClass {
             case .noun:
@@ -92,11 +105,18 @@ struct SpiceLiteTagger {
         return true
     }
 
-    /// The closed class of `token` at position `i`, or nil for open-class words.
-    private func closedClass(_ token: String, _ tokens: [String], _ i: Int) -> WordClass? {
+    private mutating func lexeme(_ token: String) -> Lexeme {
+        if let known = lexemes[token] { return known }
+        let isClosed = closedClass(token) != nil
+        let lexeme = Lexeme(closedClass: closedClass(token), readings: isClosed ? Readings() : readings(token))
+        lexemes[token] = lexeme
+        return lexeme
+    }
+
+    /// The class of the few closed-class words whose class depends on their neighbours; nil for others.
+    private func contextualClass(_ token: String, _ tokens: [String], _ i: Int) -> WordClass? {
         let previous = i > 0 ? tokens[i - 1] : nil
         let next = i + 1 < tokens.count ? tokens[i + 1] : nil
-        if token.first?.isNumber == true { return .number }
         switch token {
         case "'s":
             if let p = previous, L.pronouns.contains(p) || p == "there" || p == "that" || p == "what" || p == "here" { return .be }
@@ -126,16 +146,18 @@ struct SpiceLiteTagger {
                 return .possessivePronoun
             }
             return .pronoun
-        case "as":
-            return .preposition
-        default:
-            break
-        }
-        if L.numberWords.contains(token) {
+        case "one":
             // "one" alone ("the one on the left") is a pronoun.
-            if token == "one", let n = next, !lexicon.contains(n, .noun) && !lexicon.contains(n, .adjective) { return .pronoun }
+            if let n = next, !lexicon.contains(n, .noun) && !lexicon.contains(n, .adjective) { return .pronoun }
             return .number
+        default:
+            return nil
         }
+    }
+
+    /// The closed class of `token` regardless of context, or nil for open-class words.
+    private func closedClass(_ token: String) -> WordClass? {
+        if token.first?.isNumber == true || L.numberWords.contains(token) { return .number }
         if L.determiners.contains(token) { return .determiner }
         if L.possessivePronouns.contains(token) { return .possessivePronoun }
         if L.pronouns.contains(token) { return .pronoun }
@@ -158,7 +180,7 @@ struct SpiceLiteTagger {
         r.adjective = lexicon.lemma(token, .adjective) != nil ? token : nil
         r.adverb = lexicon.lemma(token, .adverb)
         if let noun = r.noun {
-            r.nounIsPlural = noun != token && !token.hasSuffix("ss")
+            r.nounIsPlural = (noun != token && !token.hasSuffix("ss")) || L.invariantPlurals.contains(token)
             r.nounCount = lexicon.semcorCount(noun, .noun)
         }
         if let verb = r.verb {
@@ -177,7 +199,8 @@ struct SpiceLiteTagger {
     }
 
     /// Ordered context rules for an open-class word; the first rule that applies decides.
-    ///  1. A word with a single WordNet class (or none: unknown words are nouns) takes it.
+    ///  1. A word with a single WordNet class (or none: unknown words are nouns) takes it;
+    ///     a possible adjective followed by "and"/"or" and another possible adjective is an adjective.
     ///  2. After "to" (infinitive), a modal, "do" or a negation: verb.
     ///  3. After a form of "be" or "have": an -ing or -ed form is a verb (progressive, passive,
     ///     perfect); otherwise an adjective if WordNet allows, else a noun.
@@ -195,11 +218,12 @@ struct SpiceLiteTagger {
     ///  8. After a coordinator: the class of the word before the coordinator, if allowed.
     ///  9. Otherwise the reading with the larger SemCor count (noun, then verb, adjective, adverb).
     private func resolve(_ r: Readings, text: String, previous: Word?, beforePrevious: Word?,
-                         nextCanBeNoun: Bool, nextIsClosed: WordClass?) -> WordClass {
+                         nextCanBeNoun: Bool, coordinatedWithAdjective: Bool) -> WordClass {
         let options: [WordClass] = [r.canBeNoun ? .noun : nil, r.verb != nil ? .verb : nil,
                                     r.adjective != nil ? .adjective : nil, r.adverb != nil ? .adverb : nil].compactMap { $0 }
         if options.count == 1 { return options[0] }
         if r.isUnknown { return .noun }
+        if coordinatedWithAdjective, r.adjective != nil { return .adjective }
         let canVerb = r.verb != nil
         let inflectedVerb = canVerb && (r.verbForm == .gerund || r.verbForm == .pastOrParticiple)
         let previousClass = previous?.wordClass

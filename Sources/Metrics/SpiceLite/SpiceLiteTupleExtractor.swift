@@ -22,7 +22,8 @@ public enum SpiceLiteTuple: Hashable, Sendable, CustomStringConvertible {
 /// - a verb with a subject yields (subject, verb[ particle][ preposition], object) for its direct
 ///   object and for each prepositional object; a finite verb without a noun object yields the
 ///   attribute (subject, verb) ("a woman is smiling"); participles modifying a noun
-///   ("a man riding a horse") take that noun as subject;
+///   ("a man riding a horse") take the clause subject, or the object of a preceding "of"
+///   ("a group of people standing ...");
 /// - a finite passive yields only (agent, verb, subject) from its "by" phrase; a passive participle
 ///   ("a man being pulled by a horse") yields (noun, verb, agent), as SPICE's patterns do;
 /// - "be" + adjective gives attributes ("the man is tall" → (man, tall)); "be" + preposition gives
@@ -64,6 +65,8 @@ struct SpiceLiteTupleExtractor {
         case verb(VerbGroup)
         case copula(existential: Bool)
         case adjectives([String])
+        /// A noun that is only an object, outside the phrase structure ("front" in "in front of").
+        case bareObject(String)
         case coordinator, subordinator, relative, other
     }
 
@@ -138,7 +141,7 @@ struct SpiceLiteTupleExtractor {
                     v.predicate += " " + w.text
                     result[result.count - 1] = .verb(v)
                 } else if startsNounPhrase {
-                    if let noun = w.embeddedNoun { result.append(.nouns([NounPhrase(head: noun)])); result.append(.other) }
+                    if let noun = w.embeddedNoun { result.append(.bareObject(noun)) }
                     result.append(.preposition(w.text))
                 } else {
                     result.append(.other)
@@ -286,6 +289,7 @@ struct SpiceLiteTupleExtractor {
         var clauseSubject: [String]?
         var lastNouns: [String]?
         var lastRole: Role = .subject
+        var lastPreposition: String?
         var verb: VerbGroup?
         var verbSubjects: [String] = []
         var verbHasNounObject = false
@@ -312,7 +316,7 @@ struct SpiceLiteTupleExtractor {
                     case .none:
                         break
                     }
-                    lastNouns = heads; lastRole = .prepositionObject
+                    lastNouns = heads; lastRole = .prepositionObject; lastPreposition = preposition
                 } else if case .verb? = previous, let v = verb {
                     verbRelations(v, preposition: nil, objects: heads)
                     lastNouns = heads; lastRole = .verbObject
@@ -351,6 +355,8 @@ struct SpiceLiteTupleExtractor {
                     subjects = last.subjects; v.isFinite = v.isFinite && last.finite || v.hasAuxiliary
                 } else if case .subordinator? = previous {
                     subjects = nil
+                } else if !v.isFinite, lastRole == .prepositionObject, lastPreposition == "of" {
+                    subjects = lastNouns   // "a group of people standing ...": the participle modifies the nearest noun
                 } else {
                     subjects = clauseSubject ?? lastNouns
                 }
@@ -374,6 +380,9 @@ struct SpiceLiteTupleExtractor {
                 if verb != nil { lastVerbBeforeCoordinator = (verbSubjects, verb?.isFinite ?? false) }
             case .subordinator:
                 closeVerb()
+            case let .bareObject(noun):
+                tuples.append(.object(noun))
+                return
             case .relative, .other:
                 break
             }

@@ -30,6 +30,11 @@ enum SpiceLiteWordLists {
         "several", "many", "few", "numerous", "multiple", "various", "much", "more", "most", "other",
         "little", "lots",
     ]
+    /// Plural nouns that are their own WordNet lemma (the PTB tags them NNS).
+    static let invariantPlurals: Set<String> = [
+        "people", "police", "cattle", "clothes", "folks", "livestock", "poultry", "pants", "jeans",
+        "shorts", "scissors", "glasses", "sunglasses", "goggles", "trousers", "pajamas", "binoculars",
+    ]
     /// Forms of "be" (auxiliary or copula).
     static let beForms: Set<String> = ["is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re", "'m"]
     static let haveForms: Set<String> = ["has", "have", "had", "having", "'ve"]
@@ -41,7 +46,7 @@ enum SpiceLiteWordLists {
     static let coordinators: Set<String> = ["and", "or", "&", "but", "plus"]
     /// Words that start a clause without a subject of their own (adverbial clauses).
     static let subordinators: Set<String> = [
-        "while", "as", "when", "because", "since", "if", "although", "though", "whilst", "after",
+        "while", "when", "because", "since", "if", "although", "though", "whilst", "after",
         "before", "until", "so", "then", "where",
     ]
     /// Relative pronouns: the clause they open takes the preceding noun as its subject.

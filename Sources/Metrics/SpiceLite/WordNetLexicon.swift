@@ -12,13 +12,16 @@ public struct WordNetLexicon: Sendable {
     }
 
     struct Entry: Sendable {
-        /// Synset identifiers, `offset * 4 + partOfSpeech`, in WordNet's sense order.
-        var synsets: [Int32]
+        /// The lemma's synsets are `synsetPool[pos][start ..< start + count]`.
+        var start: Int32
+        var count: Int32
         /// Total SemCor tag count over the lemma's senses (0 when untagged).
         var semcorCount: Int32
     }
 
     var entries: [[String: Entry]]
+    /// Synset identifiers, `offset * 4 + partOfSpeech`, in WordNet's sense order, one pool per part of speech.
+    var synsetPool: [[Int32]]
     var exceptions: [[String: [String]]]
 
     /// The text of the dictionary files for one part of speech.
@@ -36,8 +39,9 @@ public struct WordNetLexicon: Sendable {
     public init(files: [PartOfSpeech: Files], senseCounts: String) {
         entries = Array(repeating: [:], count: 4)
         exceptions = Array(repeating: [:], count: 4)
+        synsetPool = Array(repeating: [], count: 4)
         for (pos, text) in files {
-            entries[pos.rawValue] = Self.parseIndex(text.index, pos: pos)
+            (entries[pos.rawValue], synsetPool[pos.rawValue]) = Self.parseIndex(text.index, pos: pos)
             exceptions[pos.rawValue] = Self.parseExceptions(text.exceptions)
         }
         Self.addSenseCounts(senseCounts, to: &entries)
@@ -87,9 +91,13 @@ public struct WordNetLexicon: Sendable {
         var result: [Int32] = []
         for pos in PartOfSpeech.allCases {
             let table = entries[pos.rawValue]
-            if let entry = table[key] { result.append(contentsOf: entry.synsets) }
+            let pool = synsetPool[pos.rawValue]
+            func add(_ entry: Entry) {
+                result.append(contentsOf: pool[Int(entry.start) ..< Int(entry.start + entry.count)])
+            }
+            if let entry = table[key] { add(entry) }
             for base in baseForms(key, pos) where base != key {
-                if let entry = table[base] { result.append(contentsOf: entry.synsets) }
+                if let entry = table[base] { add(entry) }
             }
         }
         result.sort()
@@ -113,9 +121,11 @@ public struct WordNetLexicon: Sendable {
 
     /// Parses an `index.pos` file: `lemma pos synset_cnt p_cnt [ptr_symbol...] sense_cnt
     /// tagsense_cnt synset_offset...`. License header lines start with two spaces.
-    static func parseIndex(_ text: String, pos: PartOfSpeech) -> [String: Entry] {
+    static func parseIndex(_ text: String, pos: PartOfSpeech) -> ([String: Entry], [Int32]) {
         var table: [String: Entry] = [:]
         table.reserveCapacity(pos == .noun ? 120_000 : 22_000)
+        var pool: [Int32] = []
+        pool.reserveCapacity(pos == .noun ? 150_000 : 30_000)
         var text = text
         text.withUTF8 { bytes in
             var lineStart = 0
@@ -139,18 +149,17 @@ public struct WordNetLexicon: Sendable {
                       let pointerCount = parseInt(bytes, fields[3]) else { continue }
                 let firstOffset = 4 + pointerCount + 2
                 guard synsetCount > 0, fields.count >= firstOffset + synsetCount else { continue }
-                var synsets: [Int32] = []
-                synsets.reserveCapacity(synsetCount)
+                let start = pool.count
                 for field in fields[firstOffset..<(firstOffset + synsetCount)] {
                     if let offset = parseInt(bytes, field) {
-                        synsets.append(Int32(offset * 4 + pos.rawValue))
+                        pool.append(Int32(offset * 4 + pos.rawValue))
                     }
                 }
                 let lemma = String(decoding: UnsafeBufferPointer(rebasing: bytes[fields[0]]), as: UTF8.self)
-                table[lemma] = Entry(synsets: synsets, semcorCount: 0)
+                table[lemma] = Entry(start: Int32(start), count: Int32(pool.count - start), semcorCount: 0)
             }
         }
-        return table
+        return (table, pool)
     }
 
     private static func parseInt(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
