@@ -82,7 +82,8 @@ struct SpiceLiteTagger {
                 && slots[k + 2].closed == nil && slots[k + 2].readings.adjective != nil
             let wordClass = resolve(r, text: slot.text, previous: previous,
                                     beforePrevious: words.count >= 2 ? words[words.count - 2] : nil,
-                                    nextCanBeNoun: nextCanBeNoun, coordinatedWithAdjective: coordinatedWithAdjective)
+                                    nextCanBeNoun: nextCanBeNoun, coordinatedWithAdjective: coordinatedWithAdjective,
+                                    phraseIsPlural: phraseIsPlural(words))
             var word = Word(text: slot.text, wordClass: wordClass, lemma: slot.text)
             switch wordClass {
             case .noun:
@@ -97,6 +98,20 @@ struct SpiceLiteTagger {
             words.append(word)
         }
         return words
+    }
+
+    /// Whether the noun phrase being built has a plural determiner or a number above one
+    /// ("three teddy bears"), so that an -s word in it is the plural head, not a verb.
+    private func phraseIsPlural(_ words: [Word]) -> Bool {
+        for w in words.reversed() {
+            switch w.wordClass {
+            case .noun, .adjective, .adverb: continue
+            case .number: return w.text != "one"
+            case .determiner: return L.pluralDeterminers.contains(w.text)
+            default: return false
+            }
+        }
+        return false
     }
 
     private func matches(_ phrase: [String], _ tokens: [String], at i: Int) -> Bool {
@@ -142,7 +157,8 @@ struct SpiceLiteTagger {
             }
             return token == "that" ? .determiner : .relativePronoun
         case "her":
-            if let n = next, !L.prepositions.contains(n), !L.coordinators.contains(n), lexicon.contains(n, .noun) || lexicon.contains(n, .adjective) {
+            if let n = next, !L.prepositions.contains(n), !L.coordinators.contains(n),
+               lexicon.lemma(n, .noun) != nil || lexicon.contains(n, .adjective) {
                 return .possessivePronoun
             }
             return .pronoun
@@ -212,13 +228,15 @@ struct SpiceLiteTagger {
     ///  6. After a noun: an -ing form is a verb unless its own noun reading is at least a third as
     ///     frequent in SemCor as its verb ("brick building"); an -ed form is a verb (participle);
     ///     a 3rd-person -s form is a verb after a singular noun when the verb is more frequent
-    ///     than the noun in SemCor; a base form is a verb after a plural noun on the same test;
-    ///     otherwise a noun (compound) when WordNet allows.
+    ///     than the noun in SemCor and the phrase has no plural determiner or number ("three teddy
+    ///     bears"); a base form is a verb after a plural noun on the same test; a participle followed
+    ///     by a possible noun is a modifier ("a snow covered slope"); otherwise an adjective when
+    ///     SemCor has it more often as one ("a shelf full of"), else a noun (compound).
     ///  7. After a verb: a noun if WordNet allows (bare object: "playing tennis"), else an adjective.
     ///  8. After a coordinator: the class of the word before the coordinator, if allowed.
     ///  9. Otherwise the reading with the larger SemCor count (noun, then verb, adjective, adverb).
     private func resolve(_ r: Readings, text: String, previous: Word?, beforePrevious: Word?,
-                         nextCanBeNoun: Bool, coordinatedWithAdjective: Bool) -> WordClass {
+                         nextCanBeNoun: Bool, coordinatedWithAdjective: Bool, phraseIsPlural: Bool) -> WordClass {
         let options: [WordClass] = [r.canBeNoun ? .noun : nil, r.verb != nil ? .verb : nil,
                                     r.adjective != nil ? .adjective : nil, r.adverb != nil ? .adverb : nil].compactMap { $0 }
         if options.count == 1 { return options[0] }
@@ -246,13 +264,15 @@ struct SpiceLiteTagger {
                     let ownNoun = r.noun == text ? r.nounCount : 0
                     return ownNoun * 3 >= r.verbCount && ownNoun > 0 ? .noun : .verb
                 case .pastOrParticiple:
-                    return .verb
+                    // "a snow covered slope": a participle between two nouns is a modifier.
+                    return nextCanBeNoun && r.adjective != nil ? .adjective : .verb
                 case .thirdPerson:
-                    if previous?.isPlural == false, r.verbCount > r.nounCount { return .verb }
+                    if previous?.isPlural == false, !phraseIsPlural, r.verbCount > r.nounCount { return .verb }
                 case .base:
                     if previous?.isPlural == true, r.verbCount > r.nounCount { return .verb }
                 }
             }
+            if r.adjective != nil, lexicon.semcorCount(text, .adjective) > r.nounCount { return .adjective }
             if r.canBeNoun { return .noun }
         case .verb?:
             if r.canBeNoun, !(r.adjective != nil && !nextCanBeNoun && r.nounCount < lexicon.semcorCount(text, .adjective)) {

@@ -4,6 +4,7 @@ enum SpiceLiteWordLists {
         "a", "an", "the", "this", "that", "these", "those", "some", "any", "each", "every", "no",
         "another", "both", "all", "either", "neither", "such", "what", "which", "whose",
     ]
+    static let pluralDeterminers: Set<String> = ["these", "those", "some", "both", "all", "many", "several", "few"]
     static let possessivePronouns: Set<String> = [
         "his", "her", "its", "their", "my", "your", "our",
     ]
@@ -15,8 +16,7 @@ enum SpiceLiteWordLists {
     ]
     static let pronouns: Set<String> = [
         "i", "me", "you", "he", "him", "she", "it", "we", "us", "they", "them", "himself", "herself",
-        "itself", "themselves", "myself", "yourself", "ourselves", "someone", "somebody", "something",
-        "everyone", "everybody", "everything", "anyone", "anything", "nobody", "nothing", "one",
+        "itself", "themselves", "myself", "yourself", "ourselves", "one",
         "mine", "yours", "hers", "ours", "theirs",
     ]
     static let numberWords: Set<String> = [

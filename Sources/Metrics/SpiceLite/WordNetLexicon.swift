@@ -61,19 +61,21 @@ public struct WordNetLexicon: Sendable {
     }
 
     /// WordNet's morphy: the base forms of `word` in `pos`, best first.
-    /// The exception list is consulted first; then the word itself if it is a lemma; then the
-    /// suffix-detachment rules of `morph.c`, keeping only results that are lemmas of `pos`.
+    /// Candidates are the exception-list bases, the word itself if it is a lemma, and the results of
+    /// the `morph.c` suffix-detachment rules that are lemmas of `pos`; like NLTK's lemmatizer, the
+    /// shortest comes first (ties keep that order), so "shoes" gives "shoe" although "shoes" is a lemma.
     public func baseForms(_ word: String, _ pos: PartOfSpeech) -> [String] {
         var forms: [String] = []
         if let bases = exceptions[pos.rawValue][word] {
             forms.append(contentsOf: bases)
         }
         if contains(word, pos), !forms.contains(word) { forms.append(word) }
-        if forms.isEmpty {
-            for (suffix, ending) in Self.detachmentRules[pos.rawValue] where word.hasSuffix(suffix) {
-                let stem = String(word.dropLast(suffix.count)) + ending
-                if !stem.isEmpty, contains(stem, pos), !forms.contains(stem) { forms.append(stem) }
-            }
+        for (suffix, ending) in Self.detachmentRules[pos.rawValue] where word.hasSuffix(suffix) {
+            let stem = String(word.dropLast(suffix.count)) + ending
+            if !stem.isEmpty, contains(stem, pos), !forms.contains(stem) { forms.append(stem) }
+        }
+        if forms.count > 1 {
+            forms = forms.enumerated().sorted { ($0.element.count, $0.offset) < ($1.element.count, $1.offset) }.map(\.element)
         }
         return forms
     }
