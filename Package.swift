@@ -52,6 +52,7 @@ let package = Package(
         // MARK: Tests (mirror the modules; fixtures in Tests/Fixtures, see its README)
         .target(name: "TestSupport", path: "Sources/TestSupport"),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "MetricResources", "TestSupport"]),
+        .testTarget(name: "MetricResourcesTests", dependencies: ["MetricResources", "Metrics"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
 
         // MARK: Micro-benchmarks (package-benchmark): `swift package benchmark`

@@ -22,4 +22,9 @@ for path in args.dropFirst() {
     let scores = SpiceLiteStats.corpusScores(stats)
     print(path.split(separator: "/").suffix(2).joined(separator: "/"), "n=\(stats.count)", String(format: "%.3fs", dt))
     for c in SpiceLiteCategory.allCases { print("  \(c.rawValue): \(scores[c]!.map { String(format: "%.4f", $0) } ?? "nan")") }
+    let domains = items.map { $0["domain"] as? String ?? "" }
+    for d in Set(domains).sorted() where !d.isEmpty {
+        let sub = zip(domains, stats).filter { $0.0 == d }.map(\.1)
+        print("  \(d): \(String(format: "%.4f", SpiceLiteStats.corpusScores(sub)[.all]!!)) n=\(sub.count)")
+    }
 }

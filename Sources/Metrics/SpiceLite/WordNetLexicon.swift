@@ -61,9 +61,11 @@ public struct WordNetLexicon: Sendable {
     }
 
     /// WordNet's morphy: the base forms of `word` in `pos`, best first.
-    /// Candidates are the exception-list bases, the word itself if it is a lemma, and the results of
-    /// the `morph.c` suffix-detachment rules that are lemmas of `pos`; like NLTK's lemmatizer, the
-    /// shortest comes first (ties keep that order), so "shoes" gives "shoe" although "shoes" is a lemma.
+    /// Candidates in order: the exception-list bases, the word itself if it is a lemma, and the
+    /// results of the `morph.c` suffix-detachment rules that are lemmas of `pos`. For nouns the
+    /// shortest candidate comes first (ties keep that order), so a plural that WordNet also lists
+    /// as a lemma still gives its singular ("shoes" → "shoe"), as the PTB lemmatizer would; verbs keep
+    /// the rule order, so "riding" gives "ride" (rule ing→e) before "rid" (rule ing→"").
     public func baseForms(_ word: String, _ pos: PartOfSpeech) -> [String] {
         var forms: [String] = []
         if let bases = exceptions[pos.rawValue][word] {
@@ -74,7 +76,7 @@ public struct WordNetLexicon: Sendable {
             let stem = String(word.dropLast(suffix.count)) + ending
             if !stem.isEmpty, contains(stem, pos), !forms.contains(stem) { forms.append(stem) }
         }
-        if forms.count > 1 {
+        if pos == .noun, forms.count > 1 {
             forms = forms.enumerated().sorted { ($0.element.count, $0.offset) < ($1.element.count, $1.offset) }.map(\.element)
         }
         return forms
