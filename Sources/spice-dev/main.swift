@@ -2,9 +2,9 @@ import Foundation
 import Metrics
 import MetricResources
 
-let t0 = Date()
+let c0 = clock()
 let lexicon = try WordNetLoader.load()
-print("load", Date().timeIntervalSince(t0))
+print("load cpu", Double(clock() - c0) / Double(CLOCKS_PER_SEC))
 let spice = SpiceLite(lexicon: lexicon)
 let args = CommandLine.arguments
 if args.count > 2 && args[1] == "-s" {
@@ -16,9 +16,9 @@ for path in args.dropFirst() {
     let items = try JSONSerialization.jsonObject(with: data) as! [[String: Any]]
     let cands = items.map { ($0["cand_tok"] as! [String])[0] }
     let refs = items.map { $0["refs_tok"] as! [String] }
-    let t1 = Date()
+    let c1 = clock()
     let stats = try spice.statistics(candidates: cands, references: refs)
-    let dt = Date().timeIntervalSince(t1)
+    let dt = Double(clock() - c1) / Double(CLOCKS_PER_SEC)
     let scores = SpiceLiteStats.corpusScores(stats)
     print(path.split(separator: "/").suffix(2).joined(separator: "/"), "n=\(stats.count)", String(format: "%.3fs", dt))
     for c in SpiceLiteCategory.allCases { print("  \(c.rawValue): \(scores[c]!.map { String(format: "%.4f", $0) } ?? "nan")") }

@@ -65,7 +65,7 @@ public struct SpiceLite: Sendable {
         }
 
         mutating func tuples(_ caption: String) -> [SpiceLiteTuple] {
-            let tokens = caption.split(separator: " ").map(String.init)
+            let tokens = caption.utf8.split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) }
             return SpiceLiteTupleExtractor.tuples(tagger.tag(tokens))
         }
 

@@ -11,6 +11,7 @@ struct SpiceLiteTagger {
         /// The closed class a token has wherever it occurs (context-dependent words are handled first).
         var closedClass: WordClass?
         var readings: Readings
+        var startsMultiword: Bool
     }
 
     enum WordClass: Equatable {
@@ -33,16 +34,27 @@ struct SpiceLiteTagger {
         var embeddedNoun: String?
     }
 
-    /// What WordNet allows for an open-class word.
-    struct Readings {
-        var noun: String?
-        var verb: String?
-        var adjective: String?
-        var adverb: String?
-        var verbForm: VerbForm = .base
-        var nounIsPlural = false
-        var nounCount = 0
-        var verbCount = 0
+    /// What WordNet allows for an open-class word (a class so that copies are cheap).
+    final class Readings {
+        let noun: String?
+        let verb: String?
+        let adjective: String?
+        let adverb: String?
+        let verbForm: VerbForm
+        let nounIsPlural: Bool
+        /// SemCor counts of the noun lemma, verb lemma, the word as adjective, and the adverb lemma.
+        let nounCount: Int, verbCount: Int, adjectiveCount: Int, adverbCount: Int
+
+        init(noun: String? = nil, verb: String? = nil, adjective: String? = nil, adverb: String? = nil,
+             verbForm: VerbForm = .base, nounIsPlural: Bool = false,
+             nounCount: Int = 0, verbCount: Int = 0, adjectiveCount: Int = 0, adverbCount: Int = 0) {
+            self.noun = noun; self.verb = verb; self.adjective = adjective; self.adverb = adverb
+            self.verbForm = verbForm; self.nounIsPlural = nounIsPlural
+            self.nounCount = nounCount; self.verbCount = verbCount
+            self.adjectiveCount = adjectiveCount; self.adverbCount = adverbCount
+        }
+
+        static let none = Readings()
         var isUnknown: Bool { noun == nil && verb == nil && adjective == nil && adverb == nil }
         var canBeNoun: Bool { noun != nil || isUnknown }
     }
@@ -55,14 +67,14 @@ struct SpiceLiteTagger {
         var slots: [(text: String, closed: WordClass?, readings: Readings, embeddedNoun: String?)] = []
         var i = 0
         while i < tokens.count {
-            if let phrase = L.multiwordPrepositions.first(where: { matches($0, tokens, at: i) }) {
+            let token = tokens[i]
+            let lexeme = self.lexeme(token)
+            if lexeme.startsMultiword, let phrase = L.multiwordPrepositions.first(where: { matches($0, tokens, at: i) }) {
                 let noun = phrase.count == 3 ? phrase[1] : nil
-                slots.append((phrase.joined(separator: " "), .preposition, Readings(), noun))
+                slots.append((phrase.joined(separator: " "), .preposition, .none, noun))
                 i += phrase.count
                 continue
             }
-            let token = tokens[i]
-            let lexeme = self.lexeme(token)
             slots.append((token, contextualClass(token, tokens, i) ?? lexeme.closedClass, lexeme.readings, nil))
             i += 1
         }
@@ -72,7 +84,7 @@ struct SpiceLiteTagger {
         for (k, slot) in slots.enumerated() {
             let previous = words.last
             let next = k + 1 < slots.count ? slots[k + 1] : nil
-            let nextCanBeNoun = next.map { $0.closed == nil && $0.readings.canBeNoun && !L.nonNouns.contains($0.text) } ?? false
+            let nextCanBeNoun = next.map { $0.closed == nil && $0.readings.canBeNoun } ?? false
             if let closed = slot.closed {
                 words.append(Word(text: slot.text, wordClass: closed, lemma: slot.text, embeddedNoun: slot.embeddedNoun))
                 continue
@@ -123,7 +135,8 @@ struct SpiceLiteTagger {
     private mutating func lexeme(_ token: String) -> Lexeme {
         if let known = lexemes[token] { return known }
         let isClosed = closedClass(token) != nil
-        let lexeme = Lexeme(closedClass: closedClass(token), readings: isClosed ? Readings() : readings(token))
+        let lexeme = Lexeme(closedClass: closedClass(token), readings: isClosed ? .none : readings(token),
+                            startsMultiword: L.multiwordPrepositions.contains { $0[0] == token })
         lexemes[token] = lexeme
         return lexeme
     }
@@ -190,28 +203,31 @@ struct SpiceLiteTagger {
     }
 
     private func readings(_ token: String) -> Readings {
-        var r = Readings()
-        r.noun = lexicon.lemma(token, .noun)
-        r.verb = lexicon.lemma(token, .verb)
-        r.adjective = lexicon.lemma(token, .adjective) != nil ? token : nil
-        r.adverb = lexicon.lemma(token, .adverb)
-        if let noun = r.noun {
-            r.nounIsPlural = (noun != token && !token.hasSuffix("ss")) || L.invariantPlurals.contains(token)
-            r.nounCount = lexicon.semcorCount(noun, .noun)
+        let noun = lexicon.lemma(token, .noun)
+        var verb = lexicon.lemma(token, .verb)
+        let adjective = lexicon.lemma(token, .adjective) != nil ? token : nil
+        let adverb = lexicon.lemma(token, .adverb)
+        var verbForm = VerbForm.base
+        if let v = verb {
+            if v == token { verbForm = .base }
+            else if token.hasSuffix("ing") { verbForm = .gerund }
+            else if token.hasSuffix("s") && !token.hasSuffix("ss") { verbForm = .thirdPerson }
+            else { verbForm = .pastOrParticiple }
         }
-        if let verb = r.verb {
-            r.verbCount = lexicon.semcorCount(verb, .verb)
-            if verb == token { r.verbForm = .base }
-            else if token.hasSuffix("ing") { r.verbForm = .gerund }
-            else if token.hasSuffix("s") && !token.hasSuffix("ss") { r.verbForm = .thirdPerson }
-            else { r.verbForm = .pastOrParticiple }
-        } else if r.isUnknown, token.count > 5, token.hasSuffix("ing") {
+        var nounLemma = noun
+        if noun == nil, verb == nil, adjective == nil, adverb == nil, token.count > 5, token.hasSuffix("ing") {
             // Unknown -ing words ("skateboarding") are gerunds of unknown verbs.
-            r.verb = String(token.dropLast(3))
-            r.verbForm = .gerund
-            r.noun = token
+            verb = String(token.dropLast(3))
+            verbForm = .gerund
+            nounLemma = token
         }
-        return r
+        return Readings(
+            noun: nounLemma, verb: verb, adjective: adjective, adverb: adverb, verbForm: verbForm,
+            nounIsPlural: noun.map { ($0 != token && !token.hasSuffix("ss")) || L.invariantPlurals.contains(token) } ?? false,
+            nounCount: noun.map { lexicon.semcorCount($0, .noun) } ?? 0,
+            verbCount: verb.map { lexicon.semcorCount($0, .verb) } ?? 0,
+            adjectiveCount: adjective != nil ? lexicon.semcorCount(token, .adjective) : 0,
+            adverbCount: adverb.map { lexicon.semcorCount($0, .adverb) } ?? 0)
     }
 
     /// Ordered context rules for an open-class word; the first rule that applies decides.
@@ -272,10 +288,10 @@ struct SpiceLiteTagger {
                     if previous?.isPlural == true, r.verbCount > r.nounCount { return .verb }
                 }
             }
-            if r.adjective != nil, lexicon.semcorCount(text, .adjective) > r.nounCount { return .adjective }
+            if r.adjective != nil, r.adjectiveCount > r.nounCount { return .adjective }
             if r.canBeNoun { return .noun }
         case .verb?:
-            if r.canBeNoun, !(r.adjective != nil && !nextCanBeNoun && r.nounCount < lexicon.semcorCount(text, .adjective)) {
+            if r.canBeNoun, !(r.adjective != nil && !nextCanBeNoun && r.nounCount < r.adjectiveCount) {
                 return .noun
             }
             if r.adjective != nil { return .adjective }
@@ -294,7 +310,7 @@ struct SpiceLiteTagger {
         if startsPhrase {
             if previousClass == nil, canVerb, r.verbForm == .gerund, !nextCanBeNoun { return .verb }
             if nextCanBeNoun {
-                if r.adjective != nil, (r.nounCount <= lexicon.semcorCount(text, .adjective) || !r.canBeNoun) { return .adjective }
+                if r.adjective != nil, (r.nounCount <= r.adjectiveCount || !r.canBeNoun) { return .adjective }
                 if r.canBeNoun { return .noun }
                 return .adjective
             }
@@ -304,8 +320,8 @@ struct SpiceLiteTagger {
         // Rule 9.
         let counts: [(WordClass, Int)] = [
             (.noun, r.canBeNoun ? r.nounCount : -1), (.verb, canVerb ? r.verbCount : -1),
-            (.adjective, r.adjective != nil ? lexicon.semcorCount(text, .adjective) : -1),
-            (.adverb, r.adverb != nil ? lexicon.semcorCount(r.adverb!, .adverb) : -1),
+            (.adjective, r.adjective != nil ? r.adjectiveCount : -1),
+            (.adverb, r.adverb != nil ? r.adverbCount : -1),
         ]
         var best = counts[0]
         for c in counts.dropFirst() where c.1 > best.1 { best = c }

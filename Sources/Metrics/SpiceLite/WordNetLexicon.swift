@@ -190,22 +190,28 @@ public struct WordNetLexicon: Sendable {
     /// Adds `cntlist.rev` counts (`lemma%ss_type:...  sense_number  tag_count`) to the entries.
     /// `ss_type` is 1 noun, 2 verb, 3 adjective, 4 adverb, 5 adjective satellite.
     static func addSenseCounts(_ text: String, to entries: inout [[String: Entry]]) {
-        for line in text.split(separator: "\n") {
-            let parts = line.split(separator: " ")
-            guard parts.count == 3, let count = Int32(parts[2]),
-                  let percent = parts[0].firstIndex(of: "%") else { continue }
-            let typeIndex = parts[0].index(after: percent)
-            guard typeIndex < parts[0].endIndex, let type = parts[0][typeIndex].wholeNumberValue else { continue }
-            let pos: PartOfSpeech
-            switch type {
-            case 1: pos = .noun
-            case 2: pos = .verb
-            case 3, 5: pos = .adjective
-            case 4: pos = .adverb
-            default: continue
+        var text = text
+        text.withUTF8 { bytes in
+            var lineStart = 0
+            while lineStart < bytes.count {
+                var lineEnd = lineStart
+                while lineEnd < bytes.count, bytes[lineEnd] != 10 { lineEnd += 1 }
+                defer { lineStart = lineEnd + 1 }
+                // lemma%T...  sense_number  tag_count
+                guard let percent = (lineStart..<lineEnd).first(where: { bytes[$0] == 37 }), percent + 1 < lineEnd,
+                      let lastSpace = (lineStart..<lineEnd).last(where: { bytes[$0] == 32 }),
+                      let count = parseInt(bytes, (lastSpace + 1)..<lineEnd) else { continue }
+                let pos: PartOfSpeech
+                switch bytes[percent + 1] {
+                case 49: pos = .noun          // "1"
+                case 50: pos = .verb          // "2"
+                case 51, 53: pos = .adjective // "3", "5" (satellite)
+                case 52: pos = .adverb        // "4"
+                default: continue
+                }
+                let lemma = String(decoding: UnsafeBufferPointer(rebasing: bytes[lineStart..<percent]), as: UTF8.self)
+                entries[pos.rawValue][lemma]?.semcorCount += Int32(count)
             }
-            let lemma = String(parts[0][..<percent])
-            entries[pos.rawValue][lemma]?.semcorCount += count
         }
     }
 }
