@@ -94,8 +94,11 @@ struct SpiceLiteTagger {
                 && slots[k + 2].closed == nil && slots[k + 2].readings.adjective != nil
             let wordClass = resolve(r, text: slot.text, previous: previous,
                                     beforePrevious: words.count >= 2 ? words[words.count - 2] : nil,
-                                    nextCanBeNoun: nextCanBeNoun, coordinatedWithAdjective: coordinatedWithAdjective,
-                                    phraseIsPlural: phraseIsPlural(words))
+                                    nextCanBeNoun: nextCanBeNoun,
+                                    nextTakesObject: [.determiner, .possessivePronoun, .number].contains(next?.closed),
+                                    coordinatedWithAdjective: coordinatedWithAdjective,
+                                    phraseIsPlural: phraseDeterminer(words).map { L.pluralDeterminers.contains($0) || L.numberWords.contains($0) && $0 != "one" } ?? false,
+                                    phraseIsSingular: phraseDeterminer(words).map { L.singularDeterminers.contains($0) } ?? false)
             var word = Word(text: slot.text, wordClass: wordClass, lemma: slot.text)
             switch wordClass {
             case .noun:
@@ -112,18 +115,17 @@ struct SpiceLiteTagger {
         return words
     }
 
-    /// Whether the noun phrase being built has a plural determiner or a number above one
-    /// ("three teddy bears"), so that an -s word in it is the plural head, not a verb.
-    private func phraseIsPlural(_ words: [Word]) -> Bool {
+    /// The determiner or number that opens the noun phrase being built, if any: it tells whether an
+    /// -s word in the phrase is a plural head ("three teddy bears") or a verb ("a street sign points").
+    private func phraseDeterminer(_ words: [Word]) -> String? {
         for w in words.reversed() {
             switch w.wordClass {
             case .noun, .adjective, .adverb: continue
-            case .number: return w.text != "one"
-            case .determiner: return L.pluralDeterminers.contains(w.text)
-            default: return false
+            case .number, .determiner: return w.text
+            default: return nil
             }
         }
-        return false
+        return nil
     }
 
     private func matches(_ phrase: [String], _ tokens: [String], at i: Int) -> Bool {
@@ -237,22 +239,24 @@ struct SpiceLiteTagger {
     ///  3. After a form of "be" or "have": an -ing or -ed form is a verb (progressive, passive,
     ///     perfect); otherwise an adjective if WordNet allows, else a noun.
     ///  4. After a pronoun subject: verb.
-    ///  5. Inside a noun phrase before any noun (after a determiner, possessive, number, adjective,
+    ///  5. An -ing form followed by a determiner, possessive or number, and not itself after one,
+    ///     is a verb taking an object ("standing up holding a suitcase"). Inside a noun phrase before any noun (after a determiner, possessive, number, adjective,
     ///     or at the start of the caption or a prepositional object): a word followed by a possible
     ///     noun is a modifier (adjective if WordNet allows, else noun: "dining table", "stuffed animal");
     ///     a phrase-final word is a noun if it can be one.
-    ///  6. After a noun: an -ing form is a verb unless its own noun reading is at least a third as
-    ///     frequent in SemCor as its verb ("brick building"); an -ed form is a verb (participle);
-    ///     a 3rd-person -s form is a verb after a singular noun when the verb is more frequent
-    ///     than the noun in SemCor and the phrase has no plural determiner or number ("three teddy
-    ///     bears"); a base form is a verb after a plural noun on the same test; a participle followed
+    ///  6. After a noun: an -ing form is a verb unless its own noun reading is more frequent in
+    ///     SemCor than its verb ("a wedding ceiling"); an -ed form is a verb (participle);
+    ///     a 3rd-person -s form is a verb after a singular noun when the phrase opens with a singular
+    ///     determiner ("a street sign points") or, without a plural determiner or number ("three
+    ///     teddy bears"), when the verb is more frequent than the noun in SemCor; a base form is a verb after a plural noun on the same test; a participle followed
     ///     by a possible noun is a modifier ("a snow covered slope"); otherwise an adjective when
     ///     SemCor has it more often as one ("a shelf full of"), else a noun (compound).
     ///  7. After a verb: a noun if WordNet allows (bare object: "playing tennis"), else an adjective.
     ///  8. After a coordinator: the class of the word before the coordinator, if allowed.
     ///  9. Otherwise the reading with the larger SemCor count (noun, then verb, adjective, adverb).
     private func resolve(_ r: Readings, text: String, previous: Word?, beforePrevious: Word?,
-                         nextCanBeNoun: Bool, coordinatedWithAdjective: Bool, phraseIsPlural: Bool) -> WordClass {
+                         nextCanBeNoun: Bool, nextTakesObject: Bool, coordinatedWithAdjective: Bool,
+                         phraseIsPlural: Bool, phraseIsSingular: Bool) -> WordClass {
         let options: [WordClass] = [r.canBeNoun ? .noun : nil, r.verb != nil ? .verb : nil,
                                     r.adjective != nil ? .adjective : nil, r.adverb != nil ? .adverb : nil].compactMap { $0 }
         if options.count == 1 { return options[0] }
@@ -278,12 +282,13 @@ struct SpiceLiteTagger {
                 switch r.verbForm {
                 case .gerund:
                     let ownNoun = r.noun == text ? r.nounCount : 0
-                    return ownNoun * 3 >= r.verbCount && ownNoun > 0 ? .noun : .verb
+                    return ownNoun > r.verbCount ? .noun : .verb
                 case .pastOrParticiple:
                     // "a snow covered slope": a participle between two nouns is a modifier.
                     return nextCanBeNoun && r.adjective != nil ? .adjective : .verb
                 case .thirdPerson:
-                    if previous?.isPlural == false, !phraseIsPlural, r.verbCount > r.nounCount { return .verb }
+                    if previous?.isPlural == false, !phraseIsPlural,
+                       phraseIsSingular || r.verbCount > r.nounCount { return .verb }
                 case .base:
                     if previous?.isPlural == true, r.verbCount > r.nounCount { return .verb }
                 }
@@ -309,6 +314,8 @@ struct SpiceLiteTagger {
             .contains(previousClass!)
         if startsPhrase {
             if previousClass == nil, canVerb, r.verbForm == .gerund, !nextCanBeNoun { return .verb }
+            if canVerb, r.verbForm == .gerund, nextTakesObject, previousClass != .determiner,
+               previousClass != .possessivePronoun, previousClass != .number, previousClass != .adjective { return .verb }
             if nextCanBeNoun {
                 if r.adjective != nil, (r.nounCount <= r.adjectiveCount || !r.canBeNoun) { return .adjective }
                 if r.canBeNoun { return .noun }

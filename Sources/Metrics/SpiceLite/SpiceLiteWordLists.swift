@@ -5,6 +5,7 @@ enum SpiceLiteWordLists {
         "another", "both", "all", "either", "neither", "such", "what", "which", "whose",
     ]
     static let pluralDeterminers: Set<String> = ["these", "those", "some", "both", "all", "many", "several", "few"]
+    static let singularDeterminers: Set<String> = ["a", "an", "this", "that", "each", "every", "another"]
     static let possessivePronouns: Set<String> = [
         "his", "her", "its", "their", "my", "your", "our",
     ]
