@@ -95,6 +95,7 @@ struct SpiceLiteTagger {
             let wordClass = resolve(r, text: slot.text, previous: previous,
                                     beforePrevious: words.count >= 2 ? words[words.count - 2] : nil,
                                     nextCanBeNoun: nextCanBeNoun,
+                                    nextIsModifier: next.map { $0.closed == nil && ($0.readings.adjective != nil || $0.readings.verbForm == .pastOrParticiple) } ?? false,
                                     nextTakesObject: [.determiner, .possessivePronoun, .number].contains(next?.closed),
                                     coordinatedWithAdjective: coordinatedWithAdjective,
                                     phraseIsPlural: phraseDeterminer(words).map { L.pluralDeterminers.contains($0) || L.numberWords.contains($0) && $0 != "one" } ?? false,
@@ -177,6 +178,10 @@ struct SpiceLiteTagger {
                 return .possessivePronoun
             }
             return .pronoun
+        case "can":
+            // A modal only before a bare verb ("can be seen"); otherwise the noun ("a trash can").
+            if let n = next, n == "not" || n == "n't" || n == "be" || lexicon.contains(n, .verb) { return .modal }
+            return nil
         case "one":
             // "one" alone ("the one on the left") is a pronoun.
             if let n = next, !lexicon.contains(n, .noun) && !lexicon.contains(n, .adjective) { return .pronoun }
@@ -242,7 +247,7 @@ struct SpiceLiteTagger {
     ///  5. An -ing form followed by a determiner, possessive or number, and not itself after one,
     ///     is a verb taking an object ("standing up holding a suitcase"). Inside a noun phrase before any noun (after a determiner, possessive, number, adjective,
     ///     or at the start of the caption or a prepositional object): a word followed by a possible
-    ///     noun is a modifier (adjective if WordNet allows, else noun: "dining table", "stuffed animal");
+    ///     noun, adjective or participle is a modifier (adjective if WordNet allows, else noun: "dining table", "stuffed animal");
     ///     a phrase-final word is a noun if it can be one.
     ///  6. After a noun: an -ing form is a verb unless its own noun reading is more frequent in
     ///     SemCor than its verb ("a wedding ceiling"); an -ed form is a verb (participle);
@@ -255,7 +260,7 @@ struct SpiceLiteTagger {
     ///  8. After a coordinator: the class of the word before the coordinator, if allowed.
     ///  9. Otherwise the reading with the larger SemCor count (noun, then verb, adjective, adverb).
     private func resolve(_ r: Readings, text: String, previous: Word?, beforePrevious: Word?,
-                         nextCanBeNoun: Bool, nextTakesObject: Bool, coordinatedWithAdjective: Bool,
+                         nextCanBeNoun: Bool, nextIsModifier: Bool, nextTakesObject: Bool, coordinatedWithAdjective: Bool,
                          phraseIsPlural: Bool, phraseIsSingular: Bool) -> WordClass {
         let options: [WordClass] = [r.canBeNoun ? .noun : nil, r.verb != nil ? .verb : nil,
                                     r.adjective != nil ? .adjective : nil, r.adverb != nil ? .adverb : nil].compactMap { $0 }
@@ -316,7 +321,7 @@ struct SpiceLiteTagger {
             if previousClass == nil, canVerb, r.verbForm == .gerund, !nextCanBeNoun { return .verb }
             if canVerb, r.verbForm == .gerund, nextTakesObject, previousClass != .determiner,
                previousClass != .possessivePronoun, previousClass != .number, previousClass != .adjective { return .verb }
-            if nextCanBeNoun {
+            if nextCanBeNoun || nextIsModifier {
                 if r.adjective != nil, (r.nounCount <= r.adjectiveCount || !r.canBeNoun) { return .adjective }
                 if r.canBeNoun { return .noun }
                 return .adjective

@@ -40,7 +40,7 @@ enum SpiceLiteWordLists {
     static let beForms: Set<String> = ["is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re", "'m"]
     static let haveForms: Set<String> = ["has", "have", "had", "having", "'ve"]
     static let modalsAndDo: Set<String> = [
-        "do", "does", "did", "can", "could", "will", "would", "may", "might", "shall", "should",
+        "do", "does", "did", "could", "will", "would", "may", "might", "shall", "should",
         "must", "'ll", "'d", "ca", "wo",
     ]
     static let negations: Set<String> = ["not", "n't", "never"]
