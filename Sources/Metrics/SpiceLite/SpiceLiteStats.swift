@@ -117,3 +117,30 @@ public struct SpiceLiteSummary: Codable, Equatable, Sendable {
         return result
     }
 }
+
+/// SPICE-lite statistics of a whole evaluation, one entry per image, ready for bootstrap
+/// (`Bootstrap.intervals`, `PairedComparison`). Corpus score names: "SPICE-lite" (All) and
+/// "SPICE-lite/<Category>" ("SPICE-lite/Object", ...); a category with no defined image is omitted.
+public struct SpiceLiteResult: ResamplableScores, Codable, Equatable, Sendable {
+    public var imageIDs: [String]
+    public var images: [SpiceLiteStats]
+
+    public init(imageIDs: [String], images: [SpiceLiteStats]) {
+        self.imageIDs = imageIDs
+        self.images = images
+    }
+
+    public var itemCount: Int { images.count }
+    public var itemIDs: [String] { imageIDs }
+
+    public func corpusScores(over indices: [Int]) -> [String: Double] {
+        var summary = SpiceLiteSummary()
+        for i in indices { summary.add(images[i]) }
+        var result: [String: Double] = [:]
+        for (category, value) in summary.scores {
+            guard let value else { continue }
+            result[category == .all ? "SPICE-lite" : "SPICE-lite/\(category.rawValue)"] = value
+        }
+        return result
+    }
+}

@@ -92,8 +92,9 @@ struct SpiceLiteTagger {
             let r = slot.readings
             let coordinatedWithAdjective = next?.closed == .coordinator && k + 2 < slots.count
                 && slots[k + 2].closed == nil && slots[k + 2].readings.adjective != nil
-            let wordClass = resolve(r, text: slot.text, previous: previous,
+            let wordClass = resolve(r, text: slot.text, words: words, previous: previous,
                                     beforePrevious: words.count >= 2 ? words[words.count - 2] : nil,
+                                    nextIsPreposition: next?.closed == .preposition,
                                     nextCanBeNoun: nextCanBeNoun,
                                     nextIsModifier: next.map { $0.closed == nil && ($0.readings.adjective != nil || $0.readings.verbForm == .pastOrParticiple) } ?? false,
                                     nextTakesObject: [.determiner, .possessivePronoun, .number].contains(next?.closed),
@@ -253,14 +254,16 @@ struct SpiceLiteTagger {
     ///     SemCor than its verb ("a wedding ceiling"); an -ed form is a verb (participle);
     ///     a 3rd-person -s form is a verb after a singular noun when the phrase opens with a singular
     ///     determiner ("a street sign points") or, without a plural determiner or number ("three
-    ///     teddy bears"), when the verb is more frequent than the noun in SemCor; a base form is a verb after a plural noun on the same test; a participle followed
+    ///     teddy bears"), when the verb is more frequent than the noun in SemCor; a base form is a
+    ///     verb on the same test after a plural noun, or before an object or preposition when the
+    ///     caption already has a plural noun ("guys with long hair look at"); a participle followed
     ///     by a possible noun is a modifier ("a snow covered slope"); otherwise an adjective when
     ///     SemCor has it more often as one ("a shelf full of"), else a noun (compound).
     ///  7. After a verb: a noun if WordNet allows (bare object: "playing tennis"), else an adjective.
     ///  8. After a coordinator: the class of the word before the coordinator, if allowed.
     ///  9. Otherwise the reading with the larger SemCor count (noun, then verb, adjective, adverb).
-    private func resolve(_ r: Readings, text: String, previous: Word?, beforePrevious: Word?,
-                         nextCanBeNoun: Bool, nextIsModifier: Bool, nextTakesObject: Bool, coordinatedWithAdjective: Bool,
+    private func resolve(_ r: Readings, text: String, words: [Word], previous: Word?, beforePrevious: Word?,
+                         nextIsPreposition: Bool, nextCanBeNoun: Bool, nextIsModifier: Bool, nextTakesObject: Bool, coordinatedWithAdjective: Bool,
                          phraseIsPlural: Bool, phraseIsSingular: Bool) -> WordClass {
         let options: [WordClass] = [r.canBeNoun ? .noun : nil, r.verb != nil ? .verb : nil,
                                     r.adjective != nil ? .adjective : nil, r.adverb != nil ? .adverb : nil].compactMap { $0 }
@@ -295,7 +298,10 @@ struct SpiceLiteTagger {
                     if previous?.isPlural == false, !phraseIsPlural,
                        phraseIsSingular || r.verbCount > r.nounCount { return .verb }
                 case .base:
-                    if previous?.isPlural == true, r.verbCount > r.nounCount { return .verb }
+                    // Agreement: a base form follows a plural subject ("people walk", "guys with hair look at").
+                    let pluralSubject = previous?.isPlural == true
+                        || (nextTakesObject || nextIsPreposition) && words.contains { $0.wordClass == .noun && $0.isPlural }
+                    if pluralSubject, r.verbCount > r.nounCount { return .verb }
                 }
             }
             if r.adjective != nil, r.adjectiveCount > r.nounCount { return .adjective }

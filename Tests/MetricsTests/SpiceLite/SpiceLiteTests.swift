@@ -83,3 +83,17 @@ final class SpiceLiteTests: XCTestCase {
         XCTAssertEqual(score, published, accuracy: 0.015)
     }
 }
+
+final class SpiceLiteResultTests: XCTestCase {
+    func testCorpusScoresOverIndicesRepeatImages() {
+        var good = SpiceLiteStats(), bad = SpiceLiteStats()
+        good[.all] = SpiceLiteCounts(truePositives: 2, candidateTuples: 2, referenceTuples: 2)
+        good[.object] = SpiceLiteCounts(truePositives: 1, candidateTuples: 1, referenceTuples: 1)
+        bad[.all] = SpiceLiteCounts(truePositives: 0, candidateTuples: 3, referenceTuples: 4)
+        let result = SpiceLiteResult(imageIDs: ["1", "2"], images: [good, bad])
+        XCTAssertEqual(result.corpusScores(over: [0, 1])["SPICE-lite"]!, 0.5, accuracy: 1e-12)
+        XCTAssertEqual(result.corpusScores(over: [0, 0, 1])["SPICE-lite"]!, 2.0 / 3.0, accuracy: 1e-12)
+        XCTAssertEqual(result.corpusScores(over: [1])["SPICE-lite/Object"], nil)   // undefined: omitted
+        XCTAssertEqual(result.corpusScores(over: [0, 1])["SPICE-lite/Object"]!, 1, accuracy: 1e-12)
+    }
+}
