@@ -41,16 +41,43 @@ public struct SpiceLite: Sendable {
         for tuple in cache.tuples(candidate) { candidateGraph.add(tuple) { cache.concept($0) } }
         let candidateTuples = candidateGraph.tuples()
         let referenceTuples = referenceGraph.tuples()
-        var stats = SpiceLiteStats()
-        for category in SpiceLiteCategory.allCases {
-            let cand = candidateTuples.filter(category.contains)
-            let refs = referenceTuples.filter(category.contains)
-            let matched = cand.filter { c in
-                refs.contains { r in r.count == c.count && zip(c, r).allSatisfy { $0.isSimilar(to: $1) } }
-            }.count
-            stats[category] = SpiceLiteCounts(truePositives: matched, candidateTuples: cand.count, referenceTuples: refs.count)
+        // Each category is scored on its own filtered tuple sets, as SPICE does; a candidate tuple
+        // counts as a true positive when some reference tuple of the same category is similar to it.
+        let categories = SpiceLiteCategory.allCases
+        let referenceMembership = referenceTuples.map { r in categories.map { $0.contains(r) } }
+        var counts = [SpiceLiteCounts](repeating: SpiceLiteCounts(), count: categories.count)
+        for membership in referenceMembership {
+            for k in categories.indices where membership[k] { counts[k].referenceTuples += 1 }
         }
+        for candidate in candidateTuples {
+            var matchedAnyCategory: Bool?
+            for (k, category) in categories.enumerated() where category.contains(candidate) {
+                counts[k].candidateTuples += 1
+                let matched: Bool
+                if category == .all || category == .object || category == .attribute || category == .relation {
+                    // These categories depend on tuple size alone, which matching requires anyway.
+                    if matchedAnyCategory == nil {
+                        matchedAnyCategory = referenceTuples.contains { Self.isSimilar(candidate, $0) }
+                    }
+                    matched = matchedAnyCategory!
+                } else {
+                    matched = referenceTuples.indices.contains {
+                        referenceMembership[$0][k] && Self.isSimilar(candidate, referenceTuples[$0])
+                    }
+                }
+                if matched { counts[k].truePositives += 1 }
+            }
+        }
+        var stats = SpiceLiteStats()
+        for (k, category) in categories.enumerated() { stats[category] = counts[k] }
         return stats
+    }
+
+    /// SPICE's `SemanticTuple.similarTo`: same size and every element similar.
+    private static func isSimilar(_ a: [SpiceLiteConcept], _ b: [SpiceLiteConcept]) -> Bool {
+        guard a.count == b.count else { return false }
+        for i in a.indices where !a[i].isSimilar(to: b[i]) { return false }
+        return true
     }
 
     /// Memoizes WordNet lookups (token readings, concept synsets) within one scoring call.

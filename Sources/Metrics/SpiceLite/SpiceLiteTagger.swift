@@ -82,7 +82,7 @@ struct SpiceLiteTagger {
         var words: [Word] = []
         words.reserveCapacity(slots.count)
         for (k, slot) in slots.enumerated() {
-            let previous = words.last
+            let previous = words.last.map { (wordClass: $0.wordClass, isPlural: $0.isPlural) }
             let next = k + 1 < slots.count ? slots[k + 1] : nil
             let nextCanBeNoun = next.map { $0.closed == nil && $0.readings.canBeNoun } ?? false
             if let closed = slot.closed {
@@ -93,14 +93,13 @@ struct SpiceLiteTagger {
             let coordinatedWithAdjective = next?.closed == .coordinator && k + 2 < slots.count
                 && slots[k + 2].closed == nil && slots[k + 2].readings.adjective != nil
             let wordClass = resolve(r, text: slot.text, words: words, previous: previous,
-                                    beforePrevious: words.count >= 2 ? words[words.count - 2] : nil,
+                                    beforePrevious: words.count >= 2 ? words[words.count - 2].wordClass : nil,
                                     nextIsPreposition: next?.closed == .preposition,
                                     nextCanBeNoun: nextCanBeNoun,
                                     nextIsModifier: next.map { $0.closed == nil && ($0.readings.adjective != nil || $0.readings.verbForm == .pastOrParticiple) } ?? false,
                                     nextTakesObject: [.determiner, .possessivePronoun, .number].contains(next?.closed),
                                     coordinatedWithAdjective: coordinatedWithAdjective,
-                                    phraseIsPlural: phraseDeterminer(words).map { L.pluralDeterminers.contains($0) || L.numberWords.contains($0) && $0 != "one" } ?? false,
-                                    phraseIsSingular: phraseDeterminer(words).map { L.singularDeterminers.contains($0) } ?? false)
+                                    phraseDeterminer: phraseDeterminer(words))
             var word = Word(text: slot.text, wordClass: wordClass, lemma: slot.text)
             switch wordClass {
             case .noun:
@@ -262,9 +261,10 @@ struct SpiceLiteTagger {
     ///  7. After a verb: a noun if WordNet allows (bare object: "playing tennis"), else an adjective.
     ///  8. After a coordinator: the class of the word before the coordinator, if allowed.
     ///  9. Otherwise the reading with the larger SemCor count (noun, then verb, adjective, adverb).
-    private func resolve(_ r: Readings, text: String, words: [Word], previous: Word?, beforePrevious: Word?,
+    private func resolve(_ r: Readings, text: String, words: [Word], previous: (wordClass: WordClass, isPlural: Bool)?,
+                         beforePrevious: WordClass?,
                          nextIsPreposition: Bool, nextCanBeNoun: Bool, nextIsModifier: Bool, nextTakesObject: Bool, coordinatedWithAdjective: Bool,
-                         phraseIsPlural: Bool, phraseIsSingular: Bool) -> WordClass {
+                         phraseDeterminer: String?) -> WordClass {
         let options: [WordClass] = [r.canBeNoun ? .noun : nil, r.verb != nil ? .verb : nil,
                                     r.adjective != nil ? .adjective : nil, r.adverb != nil ? .adverb : nil].compactMap { $0 }
         if options.count == 1 { return options[0] }
@@ -273,6 +273,8 @@ struct SpiceLiteTagger {
         let canVerb = r.verb != nil
         let inflectedVerb = canVerb && (r.verbForm == .gerund || r.verbForm == .pastOrParticiple)
         let previousClass = previous?.wordClass
+        let phraseIsPlural = phraseDeterminer.map { L.pluralDeterminers.contains($0) || (L.numberWords.contains($0) && $0 != "one") } ?? false
+        let phraseIsSingular = phraseDeterminer.map { L.singularDeterminers.contains($0) } ?? false
         switch previousClass {
         case .infinitiveTo?, .modal?, .negation?:
             if canVerb { return .verb }
@@ -312,7 +314,7 @@ struct SpiceLiteTagger {
             }
             if r.adjective != nil { return .adjective }
         case .coordinator?:
-            if let before = beforePrevious?.wordClass, options.contains(before) {
+            if let before = beforePrevious, options.contains(before) {
                 if before == .verb || before == .adjective { return before }
                 if before == .noun, !(canVerb && r.verbForm == .gerund) { return .noun }
             }
