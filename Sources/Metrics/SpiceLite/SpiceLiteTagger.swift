@@ -191,22 +191,18 @@ struct SpiceLiteTagger {
         }
     }
 
+    /// Closed-class lists in priority order (a word in several lists takes the first).
+    private static let closedClassLists: [(words: Set<String>, wordClass: WordClass)] = [
+        (L.determiners, .determiner), (L.possessivePronouns, .possessivePronoun), (L.pronouns, .pronoun),
+        (L.beForms, .be), (L.haveForms, .have), (L.modalsAndDo, .modal), (L.negations, .negation),
+        (L.coordinators, .coordinator), (L.subordinators, .subordinator), (L.relativePronouns, .relativePronoun),
+        (L.prepositions, .preposition), (L.nonNouns, .adverb),
+    ]
+
     /// The closed class of `token` regardless of context, or nil for open-class words.
     private func closedClass(_ token: String) -> WordClass? {
         if token.first?.isNumber == true || L.numberWords.contains(token) { return .number }
-        if L.determiners.contains(token) { return .determiner }
-        if L.possessivePronouns.contains(token) { return .possessivePronoun }
-        if L.pronouns.contains(token) { return .pronoun }
-        if L.beForms.contains(token) { return .be }
-        if L.haveForms.contains(token) { return .have }
-        if L.modalsAndDo.contains(token) { return .modal }
-        if L.negations.contains(token) { return .negation }
-        if L.coordinators.contains(token) { return .coordinator }
-        if L.subordinators.contains(token) { return .subordinator }
-        if L.relativePronouns.contains(token) { return .relativePronoun }
-        if L.prepositions.contains(token) { return .preposition }
-        if L.nonNouns.contains(token) { return .adverb }
-        return nil
+        return Self.closedClassLists.first { $0.words.contains(token) }?.wordClass
     }
 
     private func readings(_ token: String) -> Readings {
