@@ -335,6 +335,9 @@ struct SpiceLiteTupleExtractor {
             case let .preposition(p):
                 let site: Site
                 switch previous {
+                case .preposition?:
+                    // The previous preposition found no noun ("next to each other in a field"): inherit its site.
+                    site = pending?.site ?? .none
                 case .verb?: site = verb == nil ? .none : .verb
                 case .copula?: site = .copula
                 case .nouns?:
