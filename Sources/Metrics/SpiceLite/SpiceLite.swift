@@ -92,7 +92,9 @@ public struct SpiceLite: Sendable {
         }
 
         mutating func tuples(_ caption: String) -> [SpiceLiteTuple] {
+            // PTB bracket tokens (-lrb- ...) survive coco-caption's punctuation filter; they carry no content.
             let tokens = caption.utf8.split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) }
+                .filter { !SpiceLiteWordLists.bracketTokens.contains($0) }
             return SpiceLiteTupleExtractor.tuples(tagger.tag(tokens))
         }
 

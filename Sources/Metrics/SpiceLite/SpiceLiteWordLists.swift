@@ -1,5 +1,6 @@
 /// Closed-class word lists for the SPICE-lite tagger, and SPICE's category word lists.
 enum SpiceLiteWordLists {
+    static let bracketTokens: Set<String> = ["-lrb-", "-rrb-", "-lsb-", "-rsb-", "-lcb-", "-rcb-"]
     static let determiners: Set<String> = [
         "a", "an", "the", "this", "that", "these", "those", "some", "any", "each", "every", "no",
         "another", "both", "all", "either", "neither", "such", "what", "which", "whose",
