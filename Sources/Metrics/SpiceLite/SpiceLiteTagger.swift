@@ -255,7 +255,8 @@ struct SpiceLiteTagger {
     ///     by a possible noun is a modifier ("a snow covered slope"); otherwise an adjective when
     ///     SemCor has it more often as one ("a shelf full of"), else a noun (compound).
     ///  7. After a verb: a noun if WordNet allows (bare object: "playing tennis"), else an adjective.
-    ///  8. After a coordinator: the class of the word before the coordinator, if allowed.
+    ///  8. After a coordinator: a verb if it repeats the form (-s, -ing, -ed) of an earlier verb
+    ///     ("reclines on a bed and works on"); else the class of the word before the coordinator, if allowed.
     ///  9. Otherwise the reading with the larger SemCor count (noun, then verb, adjective, adverb).
     private func resolve(_ r: Readings, text: String, words: [Word], previous: (wordClass: WordClass, isPlural: Bool)?,
                          beforePrevious: WordClass?,
@@ -312,7 +313,11 @@ struct SpiceLiteTagger {
         case .coordinator?:
             if let before = beforePrevious, options.contains(before) {
                 if before == .verb || before == .adjective { return before }
-                if before == .noun, !(canVerb && r.verbForm == .gerund) { return .noun }
+                // "reclines on a bed and works on": a verb form repeating an earlier verb's form is a verb.
+                let repeatsVerbForm = canVerb && r.verbForm != .base
+                    && words.contains { $0.wordClass == .verb && $0.verbForm == r.verbForm }
+                if before == .noun, !(canVerb && r.verbForm == .gerund), !repeatsVerbForm { return .noun }
+                if repeatsVerbForm { return .verb }
             }
         default:
             break

@@ -201,8 +201,10 @@ struct SpiceLiteTupleExtractor {
                 return NounPhrase(head: antecedent, isPronoun: true)
             case .noun:
                 i += 1
-                if i < words.count, words[i].wordClass == .noun {
-                    modifiers.append(w.lemma)   // compound modifier
+                // A noun before another noun, or before adjectives that lead to a noun ("a snow covered
+                // slope"), is a compound modifier.
+                if let next = words[i...].first(where: { $0.wordClass != .adjective }), next.wordClass == .noun {
+                    modifiers.append(w.lemma)
                     continue
                 }
                 let np = NounPhrase(head: w.lemma, isPlural: w.isPlural || (number != nil && number != "one"),
@@ -298,6 +300,8 @@ struct SpiceLiteTupleExtractor {
         var pending: (preposition: String, site: Site)?
         var previous: Phrase?
         var beforePrevious: Phrase?
+        /// The verb before a coordinator: a verb after "and" shares its subjects ("riding ... and holding").
+        var lastVerbBeforeCoordinator: (subjects: [String], finite: Bool)?
 
         mutating func add(_ phrase: Phrase) {
             switch phrase {
@@ -349,6 +353,7 @@ struct SpiceLiteTupleExtractor {
                 pending = (p, site)
             case var .verb(v):
                 closeVerb()
+                pending = nil
                 var subjects: [String]?
                 if v.isInfinitive {
                     subjects = nil
@@ -370,6 +375,7 @@ struct SpiceLiteTupleExtractor {
                 lastVerbBeforeCoordinator = nil
             case let .copula(isExistential):
                 closeVerb()
+                pending = nil
                 existential = isExistential
                 if case .relative? = previous { copulaSubjects = lastNouns } else { copulaSubjects = clauseSubject ?? lastNouns }
             case let .adjectives(adjectives):
@@ -393,8 +399,6 @@ struct SpiceLiteTupleExtractor {
             beforePrevious = previous
             previous = phrase
         }
-
-        var lastVerbBeforeCoordinator: (subjects: [String], finite: Bool)?
 
         mutating func finish() { closeVerb() }
 
