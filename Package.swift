@@ -48,7 +48,6 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .executableTarget(name: "spice-dev", dependencies: ["Metrics", "MetricResources"]),
         // MARK: Tests (mirror the modules; fixtures in Tests/Fixtures, see its README)
         .target(name: "TestSupport", path: "Sources/TestSupport"),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "MetricResources", "TestSupport"]),

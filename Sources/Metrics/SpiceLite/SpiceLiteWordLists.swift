@@ -60,8 +60,8 @@ enum SpiceLiteWordLists {
         "inside", "outside", "atop", "against", "toward", "towards", "from", "for", "about",
         "during", "past", "up", "down", "beneath", "underneath", "among", "amongst", "amid",
         "alongside", "within", "without", "upon", "off", "out", "throughout", "like", "beyond",
-        "via", "except", "despite", "onto", "unlike", "aboard", "to", "after", "before", "than",
-        "around", "round", "opposite", "per",
+        "via", "except", "despite", "unlike", "aboard", "to", "after", "before", "than",
+        "round", "opposite", "per",
     ]
     /// Multiword prepositions that CoreNLP's collapsed dependencies join into one `nmod:` relation
     /// (UniversalEnglishGrammaticalStructure's two- and three-word preposition lists, the part
@@ -86,7 +86,7 @@ enum SpiceLiteWordLists {
         "very", "there", "here", "also", "just", "too", "only", "really", "well", "together", "while",
         "then", "now", "still", "almost", "nearly", "not", "so", "yet", "even", "ready", "away",
         "how", "why", "when", "where", "who", "whom", "what", "which", "that", "if", "than", "else",
-        "each", "other", "others", "else", "do", "does", "did", "doing", "done", "is", "are", "be",
+        "each", "other", "others", "do", "does", "did", "doing", "done", "is", "are", "be",
         "been", "being", "was", "were", "has", "have", "had", "having", "ago", "again", "already",
         "about", "upon", "out", "off", "up", "down", "over", "under", "in", "on", "at",
         "to", "with", "of", "by", "from", "into", "for", "as", "a", "an", "the", "and", "or",

@@ -111,4 +111,22 @@ final class SpiceLiteTupleExtractorTests: XCTestCase {
         try assertContains("a group of people standing around a table",
                            [.relation("group", "of", "people"), .relation("people", "stand around", "table")])
     }
+
+    func testTaggingRulesResolveNounVerbAmbiguity() throws {
+        // "can" is a modal only before a bare verb; "sits" after a singular noun phrase is a verb.
+        try assertContains("a trash can sits next to a bench", [.object("can"), .relation("can", "sit next to", "bench")])
+        // A singular determiner makes the -s word a verb; a number makes it the plural head.
+        try assertContains("a street sign points to a pole", [.relation("sign", "point to", "pole")])
+        try assertContains("three teddy bears", [.attribute("bear", "teddy"), .attribute("bear", "three")])
+        // A plural subject licenses a base-form verb; a verb after "and" repeating an earlier form is a verb.
+        try assertContains("people walk down the street", [.relation("people", "walk down", "street")])
+        try assertContains("a man reclines on a bed and works on a laptop", [.relation("man", "work on", "laptop")])
+        // Noun + participle + noun is one noun phrase.
+        try assertContains("a man skiing down a snow covered slope",
+                           [.attribute("slope", "snow"), .attribute("slope", "covered"), .relation("man", "ski down", "slope")])
+    }
+
+    func testPrepositionWithoutObjectPassesItsSiteOn() throws {
+        try assertContains("two zebras standing next to each other in a field", [.relation("zebra", "stand in", "field")])
+    }
 }
