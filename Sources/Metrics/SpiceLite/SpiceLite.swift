@@ -84,7 +84,9 @@ public struct SpiceLite: Sendable {
     struct Cache {
         let lexicon: WordNetLexicon
         var tagger: SpiceLiteTagger
-        var synsets: [String: [Int32]] = [:]
+        var concepts: [String: SpiceLiteConcept] = [:]
+        /// Tuples per caption text: captioning systems repeat many captions verbatim.
+        var captionTuples: [String: [SpiceLiteTuple]] = [:]
 
         init(lexicon: WordNetLexicon) {
             self.lexicon = lexicon
@@ -92,17 +94,20 @@ public struct SpiceLite: Sendable {
         }
 
         mutating func tuples(_ caption: String) -> [SpiceLiteTuple] {
+            if let known = captionTuples[caption] { return known }
             // PTB bracket tokens (-lrb- ...) survive coco-caption's punctuation filter; they carry no content.
             let tokens = caption.utf8.split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) }
                 .filter { !SpiceLiteWordLists.bracketTokens.contains($0) }
-            return SpiceLiteTupleExtractor.tuples(tagger.tag(tokens))
+            let tuples = SpiceLiteTupleExtractor.tuples(tagger.tag(tokens))
+            captionTuples[caption] = tuples
+            return tuples
         }
 
         mutating func concept(_ word: String) -> SpiceLiteConcept {
-            if let s = synsets[word] { return SpiceLiteConcept(words: [word], synsets: s) }
-            let s = lexicon.synsets(of: word)
-            synsets[word] = s
-            return SpiceLiteConcept(words: [word], synsets: s)
+            if let known = concepts[word] { return known }
+            let concept = SpiceLiteConcept(words: [word], synsets: lexicon.synsets(of: word))
+            concepts[word] = concept
+            return concept
         }
     }
 }
