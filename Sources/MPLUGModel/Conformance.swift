@@ -1,6 +1,5 @@
 import Foundation
 import DataIO
-import MPLUGModel
 import TensorMath
 
 /// Recomputes every golden output of an mPLUG golden config directory (`config.json`,
@@ -72,18 +71,18 @@ public enum ModelConformance {
         let weightsURL = options.weightsFile ?? file("weights.safetensors")
         let stateDict: StateDict
         if weightsURL.pathExtension == "pth" {
-            guard let reader = options.pthReader else { throw TaskError.badInput("\(weightsURL.path): .pth weights need the pickle reader (not available in this build)") }
+            guard let reader = options.pthReader else { throw ModelError.invalidInput("\(weightsURL.path): .pth weights need the pickle reader (not available in this build)") }
             stateDict = try reader(weightsURL)
         } else {
             guard FileManager.default.fileExists(atPath: weightsURL.path) else {
-                throw TaskError.badInput("\(weightsURL.path): weights file not found (pass --weights-file)")
+                throw ModelError.invalidInput("\(weightsURL.path): weights file not found (pass --weights-file)")
             }
             stateDict = try SafeTensors.read(weightsURL)
         }
         let inputs = try SafeTensors.read(file("inputs.safetensors"))
         let golden = try SafeTensors.read(file("outputs_f64.safetensors"))
         guard let meta = (try? JSONSerialization.jsonObject(with: Data(contentsOf: file("golden_meta.json")))) as? [String: Any] else {
-            throw TaskError.badInput("\(file("golden_meta.json").path): missing or not a JSON object")
+            throw ModelError.invalidInput("\(file("golden_meta.json").path): missing or not a JSON object")
         }
         let model = try MPLUGModel(config: config, stateDict: stateDict, parts: .all)
         var (computed, generations) = try computeOutputs(model: model, inputs: inputs, meta: meta, useKVCache: options.useKVCache)
@@ -133,7 +132,7 @@ public enum ModelConformance {
         return (0..<t.shape[0]).map { Array(flat[($0 * cols)..<(($0 + 1) * cols)]) }
     }
     private static func input(_ inputs: StateDict, _ name: String) throws -> RawTensor {
-        guard let t = inputs[name] else { throw TaskError.badInput("inputs.safetensors: missing tensor '\(name)'") }
+        guard let t = inputs[name] else { throw ModelError.invalidInput("inputs.safetensors: missing tensor '\(name)'") }
         return t
     }
 
@@ -265,7 +264,7 @@ public enum ModelConformance {
     }
 
     static func generationSettings(_ meta: [String: Any]) throws -> [String: GenerationSettings] {
-        guard let all = meta["generation_settings"] as? [String: Any] else { throw TaskError.badInput("golden_meta.json: missing generation_settings") }
+        guard let all = meta["generation_settings"] as? [String: Any] else { throw ModelError.invalidInput("golden_meta.json: missing generation_settings") }
         var result: [String: GenerationSettings] = [:]
         for (task, value) in all {
             guard let d = value as? [String: Any], let beam = d["beam_size"] as? Int, let minLength = d["min_length"] as? Int,
