@@ -45,7 +45,7 @@ public struct MPLUGModel: Sendable {
 
     /// Binds the weights `parts` needs. Throws `ModelError.weightMismatch` listing every missing
     /// required key, every wrong shape and every key that is neither used nor known.
-    public init(config: MPLUGConfig, stateDict: StateDict, parts: ModelParts) throws {
+    public init(config: MPLUGConfig, stateDict: [String: RawTensor], parts: ModelParts) throws {
         try self.init(config: config, source: StateDictSource(stateDict: stateDict), parts: parts)
     }
 

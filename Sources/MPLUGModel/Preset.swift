@@ -112,8 +112,8 @@ struct RandomWeights: WeightSource {
     }
 
     /// The weights as a state dict (float32; `position_ids` int64), e.g. to write a checkpoint.
-    func stateDict() -> StateDict {
-        var dict: StateDict = [:]
+    func stateDict() -> [String: RawTensor] {
+        var dict: [String: RawTensor] = [:]
         for (key, spec) in layout {
             let values = values(of: key)
             let bytes: Data
@@ -140,7 +140,7 @@ extension MPLUGModel {
     }
 
     /// The seeded random state dict of `config` in the official layout (all tensors materialised).
-    public static func randomStateDict(config: MPLUGConfig, retrievalHeads: Bool = false, seed: UInt64 = 0) -> StateDict {
+    public static func randomStateDict(config: MPLUGConfig, retrievalHeads: Bool = false, seed: UInt64 = 0) -> [String: RawTensor] {
         RandomWeights(layout: config.officialStateDictLayout(retrievalHeads: retrievalHeads), seed: seed).stateDict()
     }
 }

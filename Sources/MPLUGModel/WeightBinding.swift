@@ -1,9 +1,6 @@
 import DataIO
 import TensorMath
 
-/// A PyTorch state dict: parameter name → stored tensor.
-public typealias StateDict = [String: RawTensor]
-
 /// Takes tensors out of a state dict by name and expected shape, recording every missing key and
 /// every shape mismatch so that all problems are reported at once (`ModelError.weightMismatch`).
 final class WeightBinder {
@@ -57,7 +54,7 @@ protocol WeightSource {
 }
 
 struct StateDictSource: WeightSource {
-    let stateDict: StateDict
+    let stateDict: [String: RawTensor]
     var keys: [String] { Array(stateDict.keys) }
     func shape(of key: String) -> [Int]? { stateDict[key]?.shape }
     func values(of key: String) -> [Float] { stateDict[key]?.floats() ?? [] }

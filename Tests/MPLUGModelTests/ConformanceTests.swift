@@ -7,17 +7,16 @@ import TestSupport
 /// The whole model against the official PyTorch goldens (float64 reference, tolerances
 /// `max(floor, 10 × f32-vs-f64 budget)`, ids exact); config B reads config A's weights.
 final class ConformanceTests: XCTestCase {
-    static let weightsA = Fixtures.url("model/config_A_stride2/weights.safetensors")
-
-    private func assertConforms(_ config: String, useKVCache: Bool) throws {
+    private func assertConforms(_ config: String, weights: String = "safetensors", useKVCache: Bool) throws {
         var options = ModelConformance.Options()
-        options.weightsFile = Self.weightsA
+        options.weightsFile = Fixtures.url("model/config_A_stride2/weights.\(weights)")
         options.useKVCache = useKVCache
         let report = try ModelConformance.run(directory: Fixtures.url("model/\(config)"), options: options)
         let computed = report.rows.filter { $0.status != .notChecked }
-        XCTAssertGreaterThanOrEqual(computed.count, 66, "\(config): too few tensors compared")
+        XCTAssertEqual(computed.count, report.rows.count, "\(config): tensors not checked")
+        XCTAssertGreaterThanOrEqual(computed.count, 68, "\(config): too few tensors compared")
+        XCTAssertTrue(report.passed)
         for row in report.rows {
-            if row.name == "image_resized_u8" { continue }   // needs DataIO's PIL resize (branch modelio)
             XCTAssertEqual(row.status, .ok, "\(config) \(row.name): error \(row.maxAbsError ?? .nan) > tolerance \(row.tolerance) \(row.note)")
         }
     }
@@ -25,6 +24,8 @@ final class ConformanceTests: XCTestCase {
     func testConfigAStride2WithKVCache() throws { try assertConforms("config_A_stride2", useKVCache: true) }
     func testConfigBCoAttentionWithKVCache() throws { try assertConforms("config_B_coattn", useKVCache: true) }
     func testConfigAWithOfficialRecomputation() throws { try assertConforms("config_A_stride2", useKVCache: false) }
+    func testConfigAFromPthWeights() throws { try assertConforms("config_A_stride2", weights: "pth", useKVCache: true) }
+    func testConfigBFromPthWeights() throws { try assertConforms("config_B_coattn", weights: "pth", useKVCache: true) }
 
     /// The tolerance classes of the conformance table.
     func testToleranceFloors() {
