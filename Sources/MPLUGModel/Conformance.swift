@@ -24,12 +24,15 @@ public enum ModelConformance {
 
     public struct Report: Sendable {
         public var config: String
+        /// One line about the weights that were loaded and the known-but-unused keys skipped.
+        public var weightsSummary: String = ""
         public var rows: [Row]
         public var passed: Bool { rows.allSatisfy { $0.status == .ok } }
 
         /// `tensor | max abs err | tolerance | ok` lines.
         public var table: String {
-            var lines = ["tensor | max abs err | tolerance | ok"]
+            var lines = weightsSummary.isEmpty ? [] : [weightsSummary]
+            lines.append("tensor | max abs err | tolerance | ok")
             for r in rows {
                 let err = r.maxAbsError.map { String(format: "%.3e", $0) } ?? "-"
                 lines.append("\(r.name) | \(err) | \(String(format: "%.1e", r.tolerance)) | \(r.status.rawValue)\(r.note.isEmpty ? "" : " (\(r.note))")")
@@ -91,7 +94,7 @@ public enum ModelConformance {
         }
         rows += generationRows(generations, meta: meta)
         rows += try preprocessingRows(directory: directory, inputs: inputs)
-        return Report(config: directory.lastPathComponent, rows: rows)
+        return Report(config: directory.lastPathComponent, weightsSummary: model.skippedKeysSummary, rows: rows)
     }
 
     /// 1e-4 for logits, losses, NLLs, similarities, scores and probabilities; 1e-5 otherwise.

@@ -120,7 +120,7 @@ extension MPLUGConfig {
     public static func load(bertConfig url: URL, vision: VisionPreset, imageResolution: Int, embedDim: Int = 256) throws -> MPLUGConfig {
         var config = try bert(JSONFields(json: try readJSONObject(url), file: url.lastPathComponent))
         config.visionWidth = vision.width; config.visionLayers = vision.layers
-        config.visionHeads = vision.heads; config.patchSize = vision.patchSize
+        config.visionHeads = vision.heads; config.patchSize = vision.patchSize; config.clip = vision.clip
         config.imageResolution = imageResolution
         config.embedDim = embedDim
         try config.validate()

@@ -115,3 +115,28 @@ final class MPLUGModelTests: XCTestCase {
         }
     }
 }
+
+final class ReleasedConfigTests: XCTestCase {
+    /// The released-checkpoint path: official `config_bert_stride3.json` fields + `ViT-B-16` at 384
+    /// give the base preset (ARCHITECTURE.md §1).
+    func testBertJSONWithVisionPresetEqualsBase() throws {
+        let json: [String: Any] = [
+            "architectures": ["BertForMaskedLM"], "attention_probs_dropout_prob": 0.1, "hidden_act": "gelu",
+            "hidden_dropout_prob": 0.1, "hidden_size": 768, "initializer_range": 0.02, "intermediate_size": 3072,
+            "layer_norm_eps": 1e-12, "max_position_embeddings": 512, "model_type": "bert", "num_attention_heads": 12,
+            "num_hidden_layers": 12, "pad_token_id": 0, "type_vocab_size": 2, "vocab_size": 30522, "encoder_width": 768,
+            "add_cross_attention": true, "text_encoder_layers": 6, "fusion_layers": 6, "text_decode_layers": 12,
+            "stride_layer": 3, "use_cache": false,
+        ]
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("config_bert_stride3_\(getpid()).json")
+        try JSONSerialization.data(withJSONObject: json).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let config = try MPLUGConfig.load(bertConfig: url, vision: try VisionPreset.named("ViT-B-16"), imageResolution: 384)
+        XCTAssertEqual(config, MPLUGConfig.base)
+        XCTAssertEqual(config.visualTokens, 577)
+        let large = try MPLUGConfig.load(bertConfig: url, vision: try VisionPreset.named("ViT-L/14"), imageResolution: 336)
+        XCTAssertTrue(large.usesVisionAdapter)
+        XCTAssertEqual(large.visualTokens, 577)
+        XCTAssertThrowsError(try VisionPreset.named("ViT-H-14"))
+    }
+}
