@@ -48,7 +48,8 @@ struct CaptionCommand: ParsableCommand {
             guard (image == nil) != (images == nil) else { throw ValidationError("give exactly one of --image and --images") }
             if images != nil && output == nil { throw ValidationError("--images needs --output") }
             guard beam >= 1, minLength >= 0, maxLength >= 1 else { throw ValidationError("--beam and --max-length must be ≥ 1") }
-            let model = try MPLUGModel(config: modelConfig, stateDict: StateDict.load(URL(fileURLWithPath: checkpoint)), parts: .caption)
+            let stateDict = try modelConfig.adaptingCheckpoint(StateDict.load(URL(fileURLWithPath: checkpoint)))
+            let model = try MPLUGModel(config: modelConfig, stateDict: stateDict, parts: .caption)
             FileHandleStderr.write(model.skippedKeysSummary + "\n")
             let vocabulary = try BertVocabulary(contentsOf: URL(fileURLWithPath: vocab))
             let files = try image.map { [URL(fileURLWithPath: $0)] } ?? CaptionGeneration.imageFiles(in: URL(fileURLWithPath: images!))

@@ -140,3 +140,39 @@ final class ReleasedConfigTests: XCTestCase {
         XCTAssertThrowsError(try VisionPreset.named("ViT-H-14"))
     }
 }
+
+final class CheckpointAdaptationTests: XCTestCase {
+    private func raw(_ t: Tensor) -> RawTensor {
+        RawTensor(dtype: .float32, shape: t.shape, bytes: t.storage.withUnsafeBytes { Data($0) })
+    }
+
+    /// Pre-trained key names are renamed like the official scripts; fine-tuned names are unchanged.
+    func testKeyRenaming() throws {
+        let config = try MPLUGConfig.load(goldenConfig: MPLUGModelTests.configA)
+        let t = raw(Tensor(shape: [1], storage: [1]))
+        let adapted = try config.adaptingCheckpoint([
+            "text_encoder.bert.encoder.layer.0.output.dense.bias": t, "fusion_encoder.fusion.encoder.layer.3.output.dense.bias": t,
+            "text_decoder.bert.embeddings.word_embeddings.weight": t, "fusion_encoder.encoder.layer.2.output.dense.bias": t,
+        ])
+        XCTAssertEqual(Set(adapted.keys), ["text_encoder.encoder.layer.0.output.dense.bias", "fusion_encoder.encoder.layer.3.output.dense.bias",
+                                           "text_decoder.bert.embeddings.word_embeddings.weight", "fusion_encoder.encoder.layer.2.output.dense.bias"])
+    }
+
+    /// Bilinear resize (align_corners False) of the grid rows against a float64 evaluation of the
+    /// PyTorch formula on a linear ramp, where bilinear interpolation is exact away from the clamped
+    /// border; equal sizes copy exactly. Tolerance 1e-5.
+    func testPositionalEmbeddingResize() throws {
+        var rng = SeededGenerator(seed: 9)
+        let same = rng.normalTensor([10, 4], std: 0.5)
+        XCTAssertEqual(try resizedPositionalEmbedding(same, tokens: 10), same)
+        // 2×2 grid → 4×4: values v(r, c) = r·10 + c on the source grid.
+        var table = Tensor(shape: [5, 1], storage: [7, 0, 1, 10, 11])
+        table = try resizedPositionalEmbedding(table, tokens: 17)
+        XCTAssertEqual(table.storage[0], 7)
+        let expected1D: [Double] = [0, 0.25, 0.75, 1]   // src = max((o + 0.5)·0.5 − 0.5, 0), clamped to 1
+        for y in 0..<4 { for x in 0..<4 {
+            XCTAssertEqual(Double(table.storage[1 + y * 4 + x]), expected1D[y] * 10 + expected1D[x], accuracy: 1e-5)
+        } }
+        XCTAssertThrowsError(try resizedPositionalEmbedding(Tensor(shape: [4, 1]), tokens: 17))
+    }
+}
