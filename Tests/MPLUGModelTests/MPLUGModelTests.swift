@@ -176,3 +176,34 @@ final class CheckpointAdaptationTests: XCTestCase {
         XCTAssertThrowsError(try resizedPositionalEmbedding(Tensor(shape: [4, 1]), tokens: 17))
     }
 }
+
+final class VisionAdapterTests: XCTestCase {
+    /// Vision width ≠ hidden size (the large models): `image_embeds = visn_layer_norm(visn_fc(ln_post))`
+    /// with eps 1e-12, checked in float64 on a tiny random model. Tolerance 1e-5.
+    func testAdapterMapsViTWidthToHidden() throws {
+        var config = try MPLUGConfig.load(goldenConfig: MPLUGModelTests.configA)
+        config.visionWidth = 96
+        config.visionHeads = 3
+        XCTAssertTrue(config.usesVisionAdapter)
+        let dict = MPLUGModel.randomStateDict(config: config, seed: 5)
+        XCTAssertEqual(dict["visn_fc.weight"]?.shape, [64, 96])
+        let model = try MPLUGModel(config: config, stateDict: dict, parts: .caption)
+        var rng = SeededGenerator(seed: 1)
+        let trace = Trace()
+        let embeds = try model.encodeImages(rng.normalTensor([2, 3, 48, 48], std: 1), trace: trace)
+        XCTAssertEqual(embeds.shape, [2, 10, 64])
+        let x = try XCTUnwrap(trace.tensors["vis_ln_post"]).storage.map(Double.init)
+        let w = dict["visn_fc.weight"]!.doubles(), b = dict["visn_fc.bias"]!.doubles()
+        let g = dict["visn_layer_norm.weight"]!.doubles(), beta = dict["visn_layer_norm.bias"]!.doubles()
+        var worst = 0.0
+        for r in 0..<20 {
+            let y = (0..<64).map { o in b[o] + (0..<96).reduce(0.0) { $0 + x[r * 96 + $1] * w[o * 96 + $1] } }
+            let mean = y.reduce(0, +) / 64, variance = y.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 64
+            for o in 0..<64 {
+                let expected = (y[o] - mean) / (variance + 1e-12).squareRoot() * g[o] + beta[o]
+                worst = max(worst, abs(Double(embeds.storage[r * 64 + o]) - expected))
+            }
+        }
+        XCTAssertLessThan(worst, 1e-5)
+    }
+}
