@@ -189,9 +189,9 @@ public enum ModelConformance {
         let captionLogits = try model.decoderLogits(ids: decIds, mask: decMask, memory: imageMemory,
                                                     memoryRow: ints(try input(inputs, "cap_img_idx")), trace: trace, tracePrefix: "capdec")
         out["caption_logits"] = captionLogits
-        let (nll, counted) = tokenNegativeLogLikelihoods(logits: captionLogits, ids: decIds, mask: decMask)
+        let nll = tokenNegativeLogLikelihoods(logits: captionLogits, ids: decIds, mask: decMask).nll
         out["caption_token_nll"] = Tensor(shape: [nll.count, nll.first?.count ?? 0], storage: nll.flatMap { $0.map(Float.init) })
-        out["caption_loss"] = scalar(nll.joined().reduce(0, +) / Double(max(counted, 1)))
+        out["caption_loss"] = scalar(captionLoss(logits: captionLogits, ids: decIds, mask: decMask))
 
         // VQA: fused memory, teacher-forced answers, rank_answer.
         let questionIds = matrix(try input(inputs, "question_ids")), questionMask = matrix(try input(inputs, "question_mask"))
@@ -204,7 +204,7 @@ public enum ModelConformance {
         let answerIds = matrix(try input(inputs, "answer_ids")), answerMask = matrix(try input(inputs, "answer_mask"))
         let answerLogits = try model.decoderLogits(ids: answerIds, mask: answerMask, memory: vqaMemory)
         out["vqa_answer_logits"] = answerLogits
-        let answerNLL = tokenNegativeLogLikelihoods(logits: answerLogits, ids: answerIds, mask: answerMask).nll.map { $0.reduce(0, +) }
+        let answerNLL = answerLossPerSample(logits: answerLogits, ids: answerIds, mask: answerMask)
         out["vqa_answer_loss_per_sample"] = Tensor(shape: [answerNLL.count], storage: answerNLL.map(Float.init))
         out["vqa_train_loss"] = scalar(answerNLL.reduce(0, +) / Double(answerNLL.count))
         let ranked = try model.rankAnswers(memory: vqaMemory, answerIds: matrix(try input(inputs, "answer_list_ids")),
@@ -239,22 +239,6 @@ public enum ModelConformance {
     }
 
     private static func scalar(_ value: Double) -> Tensor { Tensor(shape: [], storage: [Float(value)]) }
-
-    /// Mean cross-entropy over positions whose label is not −100.
-    static func maskedLanguageModelLoss(logits: Tensor, labels: [[Int]]) -> Double {
-        let length = logits.shape[1], vocab = logits.shape[2]
-        var total = 0.0, count = 0
-        for (b, row) in labels.enumerated() {
-            for (t, label) in row.enumerated() where label != -100 {
-                let base = (b * length + t) * vocab
-                let values = (0..<vocab).map { Double(logits.storage[base + $0]) }
-                let m = values.max()!
-                total += m + log(values.reduce(0) { $0 + exp($1 - m) }) - values[label]
-                count += 1
-            }
-        }
-        return total / Double(max(count, 1))
-    }
 
     static func generationSettings(_ meta: [String: Any]) throws -> [String: GenerationSettings] {
         guard let all = meta["generation_settings"] as? [String: Any] else { throw ModelError.invalidInput("golden_meta.json: missing generation_settings") }

@@ -11,15 +11,43 @@ public func tokenNegativeLogLikelihoods(logits: Tensor, ids: [[Int]], mask: [[In
         (0..<(length - 1)).map { t -> Double in
             guard mask[b][t + 1] != 0 else { return 0 }
             counted += 1
-            let row = (b * length + t) * vocab
-            var m = -Double.infinity
-            for v in 0..<vocab { m = max(m, Double(logits.storage[row + v])) }
-            var s = 0.0
-            for v in 0..<vocab { s += exp(Double(logits.storage[row + v]) - m) }
-            return m + log(s) - Double(logits.storage[row + ids[b][t + 1]])
+            return negativeLogLikelihood(logits.storage, offset: (b * length + t) * vocab, count: vocab, target: ids[b][t + 1])
         }
     }
     return (nll, counted)
+}
+
+/// Caption loss (`BertPrefixModel`): mean NLL over every counted target token of the batch.
+public func captionLoss(logits: Tensor, ids: [[Int]], mask: [[Int]]) -> Double {
+    let (nll, counted) = tokenNegativeLogLikelihoods(logits: logits, ids: ids, mask: mask)
+    return nll.joined().reduce(0, +) / Double(max(counted, 1))
+}
+
+/// VQA answer loss (`BertLMHeadModel`, reduction 'none'): per-sample sum of token NLLs `[B]`.
+public func answerLossPerSample(logits: Tensor, ids: [[Int]], mask: [[Int]]) -> [Double] {
+    tokenNegativeLogLikelihoods(logits: logits, ids: ids, mask: mask).nll.map { $0.reduce(0, +) }
+}
+
+/// MLM loss: mean cross-entropy of `logits [B, L, V]` over positions whose label is not −100.
+public func maskedLanguageModelLoss(logits: Tensor, labels: [[Int]]) -> Double {
+    let length = logits.shape[1], vocab = logits.shape[2]
+    var total = 0.0, count = 0
+    for (b, row) in labels.enumerated() {
+        for (t, label) in row.enumerated() where label != -100 {
+            total += negativeLogLikelihood(logits.storage, offset: (b * length + t) * vocab, count: vocab, target: label)
+            count += 1
+        }
+    }
+    return total / Double(max(count, 1))
+}
+
+/// `logsumexp(row) − row[target]` in float64 for the `count` logits at `offset`.
+func negativeLogLikelihood(_ logits: [Float], offset: Int, count: Int, target: Int) -> Double {
+    var m = -Double.infinity
+    for v in 0..<count { m = max(m, Double(logits[offset + v])) }
+    var s = 0.0
+    for v in 0..<count { s += exp(Double(logits[offset + v]) - m) }
+    return m + log(s) - Double(logits[offset + target])
 }
 
 extension MPLUGModel {
