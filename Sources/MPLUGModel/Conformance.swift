@@ -160,11 +160,9 @@ public enum ModelConformance {
             out["itc_sim_i2t_over_temp"] = i2t
             out["itc_sim_t2i_over_temp"] = t2i
         }
-        let kTest = meta["k_test"] as? Int ?? 256
-        let (i2t, t2i) = try MPLUGModel.retrievalScores(similarity: similarity, k: kTest) { image, text in
-            let pair = try model.fuse(text: textEmbeds.gathering([text]), textMask: [captionMask[text]], image: imageEmbeds.gathering([image]))
-            return try model.itmLogits(fusedText: pair.text).storage[1]
-        }
+        let retrieval = try model.retrievalScores(imageEmbeds: imageEmbeds, textEmbeds: textEmbeds, textMask: captionMask,
+                                                  k: meta["k_test"] as? Int ?? 256)
+        let (i2t, t2i) = (retrieval.i2t, retrieval.t2i)
         out["retrieval_score_i2t"] = i2t
         out["retrieval_score_t2i"] = t2i
 

@@ -71,21 +71,32 @@ extension MPLUGModel {
         try require(mlmHead, "MLM head")(fusedText)
     }
 
-    /// Retrieval re-ranking (§6.3): for each image the `k` texts with the highest ITC similarity get
-    /// `itmMatch(image, text)` (raw ITM logit of class 1), and symmetrically for each text the top-`k`
-    /// images; every other entry is −100. `similarity` is `[images, texts]`.
-    /// Returns `(i2t [images, texts], t2i [texts, images])`.
-    public static func retrievalScores(similarity: Tensor, k: Int,
-                                       itmMatch: (_ image: Int, _ text: Int) throws -> Float) rethrows -> (Tensor, Tensor) {
+    /// Retrieval evaluation (§6.3): ITC cosine similarities `[images, texts]` (no temperature), then
+    /// for each image its `k` most similar texts re-scored by the ITM "match" logit of the fusion
+    /// encoder (one fusion batch of `k` pairs per image), and symmetrically for each text its top-`k`
+    /// images; every other entry is −100. Top-k ties go to the lower index.
+    /// `imageEmbeds [I, Ni, H]`, `textEmbeds [T, L, H]` with `textMask [T][L]`.
+    public func retrievalScores(imageEmbeds: Tensor, textEmbeds: Tensor, textMask: [[Int]], k: Int,
+                                schedule: FusionSchedule? = nil) throws -> (similarity: Tensor, i2t: Tensor, t2i: Tensor) {
+        let similarity = matmulTransposed(try imageFeatures(imageEmbeds), try textFeatures(textEmbeds))
         let images = similarity.shape[0], texts = similarity.shape[1]
+        /// ITM match logits of the pairs (image[i], text[t]).
+        func match(images imageRows: [Int], texts textRows: [Int]) throws -> [Float] {
+            let fused = try fuse(text: textEmbeds.gathering(textRows), textMask: textRows.map { textMask[$0] },
+                                 image: imageEmbeds.gathering(imageRows), schedule: schedule)
+            let logits = try itmLogits(fusedText: fused.text)
+            return (0..<textRows.count).map { logits.storage[$0 * 2 + 1] }
+        }
         var i2t = Tensor(shape: [images, texts], repeating: -100), t2i = Tensor(shape: [texts, images], repeating: -100)
         for i in 0..<images {
-            for t in topIndices((0..<texts).map { similarity.storage[i * texts + $0] }, k) { i2t.storage[i * texts + t] = try itmMatch(i, t) }
+            let top = topIndices((0..<texts).map { similarity.storage[i * texts + $0] }, k)
+            for (t, score) in zip(top, try match(images: Array(repeating: i, count: top.count), texts: top)) { i2t.storage[i * texts + t] = score }
         }
         for t in 0..<texts {
-            for i in topIndices((0..<images).map { similarity.storage[$0 * texts + t] }, k) { t2i.storage[t * images + i] = try itmMatch(i, t) }
+            let top = topIndices((0..<images).map { similarity.storage[$0 * texts + t] }, k)
+            for (i, score) in zip(top, try match(images: top, texts: Array(repeating: t, count: top.count))) { t2i.storage[t * images + i] = score }
         }
-        return (i2t, t2i)
+        return (similarity, i2t, t2i)
     }
 
     /// `rank_answer` (§6.2, unused by the released VQA eval): first-token probabilities of every
