@@ -13,15 +13,17 @@ import TensorMath
 public enum ModelConformance {
     public enum Status: String, Sendable { case ok, fail = "FAIL", notChecked = "NOT CHECKED" }
 
+    /// One compared tensor (or generation result) of the golden set.
     public struct Row: Sendable {
         public var name: String
-        /// Max |computed − golden| (nil for not checked; 0/1 mismatch count semantics for exact rows: any error fails).
+        /// Max |computed − golden| over the tensor (nil when not checked; exact rows have tolerance 0).
         public var maxAbsError: Double?
         public var tolerance: Double
         public var status: Status
         public var note: String = ""
     }
 
+    /// All rows of one golden config directory.
     public struct Report: Sendable {
         public var config: String
         /// One line about the weights that were loaded and the known-but-unused keys skipped.
@@ -64,6 +66,8 @@ public enum ModelConformance {
         public init() {}
     }
 
+    /// Loads the config, weights (`options.weightsFile` or `weights.safetensors`; `.pth` also read),
+    /// inputs and goldens of `directory`, recomputes everything and compares.
     public static func run(directory: URL, options: Options = Options()) throws -> Report {
         func file(_ name: String) -> URL { directory.appendingPathComponent(name) }
         let config = try MPLUGConfig.load(goldenConfig: file("config.json"))
