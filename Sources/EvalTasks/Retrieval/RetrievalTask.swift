@@ -23,7 +23,7 @@ public enum RetrievalTask {
             return try RetrievalRecall.evaluate(imageToText: imageToText, textToImage: textToImage,
                                                 textsOfImage: textsOfImage, imageOfText: imageOfText)
         } catch let error as MetricError {
-            throw TaskError.badInput("\(scoresImageToText.lastPathComponent), \(scoresTextToImage.lastPathComponent), \(mapping.lastPathComponent): \(error)")
+            throw TaskError.badInput("\(error) (score_i2t: \(scoresImageToText.path); score_t2i: \(scoresTextToImage.path); img2txt, txt2img: \(mapping.path))")
         }
     }
 
