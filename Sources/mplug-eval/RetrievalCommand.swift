@@ -23,15 +23,11 @@ struct RetrievalCommand: ParsableCommand {
     var jsonOutput: String?
 
     func run() throws {
-        let result = try exitingOnBadInput {
+        try runAndReport(jsonOutput: jsonOutput, compute: {
             try RetrievalTask.run(scoresImageToText: URL(fileURLWithPath: scoresImageToText),
                                   scoresTextToImage: URL(fileURLWithPath: scoresTextToImage),
                                   mapping: URL(fileURLWithPath: mapping))
-        }
-        print(Self.table(result), terminator: "")
-        if let jsonOutput {
-            try exitingOnBadInput { try RetrievalTask.report(result).write(to: URL(fileURLWithPath: jsonOutput)) }
-        }
+        }, table: Self.table, report: RetrievalTask.report)
     }
 
     /// The nine metrics in percent with 2 decimals (the JSON report has full precision).

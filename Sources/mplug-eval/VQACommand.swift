@@ -23,15 +23,11 @@ struct VQACommand: ParsableCommand {
     var jsonOutput: String?
 
     func run() throws {
-        let result = try exitingOnBadInput {
+        try runAndReport(jsonOutput: jsonOutput, compute: {
             try VQATask.run(questions: URL(fileURLWithPath: questions),
                             annotations: URL(fileURLWithPath: annotations),
                             results: URL(fileURLWithPath: results))
-        }
-        print(Self.table(result), terminator: "")
-        if let jsonOutput {
-            try exitingOnBadInput { try VQATask.report(result).write(to: URL(fileURLWithPath: jsonOutput)) }
-        }
+        }, table: Self.table, report: VQATask.report)
     }
 
     /// Accuracy in percent, rounded to 2 places as `VQAEval.accuracy` holds it.

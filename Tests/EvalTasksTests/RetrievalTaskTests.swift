@@ -6,7 +6,7 @@ import TestSupport
 
 /// The retrieval task on every golden case (`itm_eval` with the stable tie rule): metrics and
 /// ranks exact.
-final class RetrievalTaskTests: XCTestCase {
+final class RetrievalTaskTests: TemporaryDirectoryTestCase {
     static let cases = ["albef_topk_fill", "all_equal", "basic_5caps", "float64_large", "ties_quantized",
                         "tiny_hand", "variable_caps"]
 
@@ -31,17 +31,6 @@ final class RetrievalTaskTests: XCTestCase {
     }
 
     // MARK: Other inputs and bad input
-
-    private var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("retrieval-task-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
-    }
 
     private func file(_ name: String, _ contents: Data) throws -> URL {
         let url = directory.appendingPathComponent(name)

@@ -7,7 +7,7 @@ import TestSupport
 /// The VQA task end to end against the golden `expected.json` of both public sets
 /// (official GT-Vision-Lab/VQA evaluation, Python 3 port). Rounded values exact,
 /// unrounded within rel 1e-12 (golden README, "Recommended tolerances").
-final class VQATaskTests: XCTestCase {
+final class VQATaskTests: TemporaryDirectoryTestCase {
     private func runReport(_ set: String) throws -> [String: Any] {
         let result = try VQATask.run(questions: Fixtures.url("vqa/\(set)/questions.json"),
                                      annotations: Fixtures.url("vqa/\(set)/annotations.json"),
@@ -78,17 +78,6 @@ final class VQATaskTests: XCTestCase {
     func testSyntheticMessyAnswers() throws { try checkSet("synthetic_2000") }
 
     // MARK: Bad input
-
-    private var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("vqa-task-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
-    }
 
     private let questions = #"{"task_type": "Open-Ended", "questions": [{"image_id": 1, "question": "?", "question_id": 10}, {"image_id": 1, "question": "?", "question_id": 11}]}"#
     private func annotation(_ id: Int) -> String {
