@@ -11,7 +11,7 @@ public protocol ResamplableScores {
     func corpusScores(over indices: [Int]) -> [String: Double]
 }
 
-/// A two-sided 95% (or other) percentile interval.
+/// A two-sided 95% (or other) percentile interval. Encoded in JSON as `[lower, upper]`.
 public struct ConfidenceInterval: Codable, Equatable, Sendable {
     public var lower: Double
     public var upper: Double
@@ -19,6 +19,18 @@ public struct ConfidenceInterval: Codable, Equatable, Sendable {
     public init(lower: Double, upper: Double) {
         self.lower = lower
         self.upper = upper
+    }
+
+    public init(from decoder: Decoder) throws {
+        var container = try decoder.unkeyedContainer()
+        lower = try container.decode(Double.self)
+        upper = try container.decode(Double.self)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.unkeyedContainer()
+        try container.encode(lower)
+        try container.encode(upper)
     }
 
     /// True when `value` lies in `[lower, upper]`.

@@ -11,6 +11,16 @@ public struct MetricDifference: Codable, Equatable, Sendable {
     /// Two-sided p-value of "no difference": twice the smaller tail share of resampled deltas
     /// at or beyond zero (capped at 1), with the +1 correction so it is never 0.
     public var pValue: Double
+
+    public init(metric: String, baseline: Double, current: Double, delta: Double,
+                interval: ConfidenceInterval, pValue: Double) {
+        self.metric = metric
+        self.baseline = baseline
+        self.current = current
+        self.delta = delta
+        self.interval = interval
+        self.pValue = pValue
+    }
 }
 
 /// Paired bootstrap between two results on the same items (Koehn 2004 style).
