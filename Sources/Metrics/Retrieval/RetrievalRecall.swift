@@ -70,7 +70,7 @@ public enum RetrievalRecall {
         let textRanks = imageOfText.enumerated().map { text, image in
             stableRank(of: image, in: textToImage.row(text))
         }
-        return RetrievalResult(imageToTextRanks: imageRanks, textToImageRanks: textRanks)
+        return RetrievalResult(imageToTextRanks: imageRanks, textToImageRanks: textRanks, imageOfText: imageOfText)
     }
 
     /// The smallest stable descending rank among `targets` in `row`, or nil when `targets` is empty.
@@ -107,10 +107,13 @@ public struct RetrievalResult: Sendable, Equatable {
     public var imageToTextRanks: [Int?]
     /// 0-based rank of each text's image.
     public var textToImageRanks: [Int]
+    /// `txt2img`: the image of each text (groups texts with images for resampling).
+    public var imageOfText: [Int]
 
-    public init(imageToTextRanks: [Int?], textToImageRanks: [Int]) {
+    public init(imageToTextRanks: [Int?], textToImageRanks: [Int], imageOfText: [Int]) {
         self.imageToTextRanks = imageToTextRanks
         self.textToImageRanks = textToImageRanks
+        self.imageOfText = imageOfText
     }
 
     /// Image→text ranks as `itm_eval` stores them (floats, `1e20` for no text).
@@ -126,9 +129,15 @@ public struct RetrievalResult: Sendable, Equatable {
     /// `R@K = 100.0 * hits / n`; `txt_r_mean = (tr1 + tr5 + tr10) / 3`; `img_r_mean` likewise;
     /// `r_mean = (txt_r_mean + img_r_mean) / 2`. `txt_*` is image→text retrieval, `img_*` text→image.
     public var metrics: [String: Double] {
-        func recall(_ hits: [Bool]) -> Double { 100.0 * Double(hits.filter { $0 }.count) / Double(hits.count) }
-        let tr = RetrievalRecall.cutoffs.map { recall(imageToTextHits(at: $0)) }
-        let ir = RetrievalRecall.cutoffs.map { recall(textToImageHits(at: $0)) }
+        Self.metrics(imageRanks: imageToTextRanks, textRanks: textToImageRanks)
+    }
+
+    static func metrics(imageRanks: [Int?], textRanks: [Int]) -> [String: Double] {
+        func recall(_ ranks: [Int?], _ k: Int) -> Double {
+            100.0 * Double(ranks.filter { ($0 ?? Int.max) < k }.count) / Double(ranks.count)
+        }
+        let tr = RetrievalRecall.cutoffs.map { recall(imageRanks, $0) }
+        let ir = RetrievalRecall.cutoffs.map { recall(textRanks, $0) }
         let txtMean = (tr[0] + tr[1] + tr[2]) / 3
         let imgMean = (ir[0] + ir[1] + ir[2]) / 3
         return [
@@ -136,5 +145,19 @@ public struct RetrievalResult: Sendable, Equatable {
             "img_r1": ir[0], "img_r5": ir[1], "img_r10": ir[2],
             "txt_r_mean": txtMean, "img_r_mean": imgMean, "r_mean": (txtMean + imgMean) / 2,
         ]
+    }
+}
+
+/// Resampling unit: an image together with the texts whose `txt2img` is that image, so a
+/// bootstrap over images keeps each caption with its picture (ranks are not recomputed).
+extension RetrievalResult: ResamplableScores {
+    public var itemCount: Int { imageToTextRanks.count }
+    public var itemIDs: [String] { imageToTextRanks.indices.map(String.init) }
+
+    public func corpusScores(over indices: [Int]) -> [String: Double] {
+        var textsOfImage = [[Int]](repeating: [], count: itemCount)
+        for (text, image) in imageOfText.enumerated() { textsOfImage[image].append(text) }
+        let textRanks = indices.flatMap { textsOfImage[$0].map { textToImageRanks[$0] } }
+        return Self.metrics(imageRanks: indices.map { imageToTextRanks[$0] }, textRanks: textRanks)
     }
 }

@@ -19,6 +19,11 @@ final class RetrievalRecallTests: XCTestCase {
             imageToText: try matrix(inputs.score_i2t), textToImage: try matrix(inputs.score_t2i),
             textsOfImage: inputs.img2txt, imageOfText: inputs.txt2img)
         XCTAssertEqual(result.metrics, expected.expected)
+        // Resampling over images with their texts: all images once gives the point estimates.
+        XCTAssertEqual(result.corpusScores(over: Array(0..<result.itemCount)), expected.expected)
+        let twiceImage2 = result.corpusScores(over: [2, 2])   // image 2: rank 0; its texts 3, 4, 5: ranks 0, 0, 1
+        XCTAssertEqual(twiceImage2["txt_r1"], 100)
+        XCTAssertEqual(twiceImage2["img_r1"], 100.0 * 4 / 6)
         XCTAssertEqual(result.imageToTextRanksAsReported, expected.ranks_i2t)
         XCTAssertEqual(result.textToImageRanksAsReported, expected.ranks_t2i)
     }
