@@ -65,6 +65,28 @@ public enum Npy {
         return RawTensor(dtype: dtype, shape: fields.shape, bytes: data.subdata(in: dataStart..<(dataStart + byteCount)))
     }
 
+    /// The `.npy` bytes (format 1.0, C order) of little-endian float32 (`<f4`) `values` of `shape`,
+    /// as `np.save` writes them (header padded with spaces to a multiple of 64 bytes, ending in "\n").
+    public static func float32Data(_ values: [Float], shape: [Int]) -> Data {
+        precondition(shape.reduce(1, *) == values.count, "Npy: \(values.count) values do not fill shape \(shape)")
+        let dims = shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? "," : "")
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(dims)), }"
+        header += String(repeating: " ", count: 63 - (10 + header.utf8.count) % 64) + "\n"
+        var data = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
+        data.append(contentsOf: header.utf8)
+        for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+        return data
+    }
+
+    /// Writes `float32Data(values, shape:)` to `url`.
+    public static func writeFloat32(_ values: [Float], shape: [Int], to url: URL) throws {
+        do {
+            try float32Data(values, shape: shape).write(to: url)
+        } catch {
+            throw DataIOError.unreadable(path: url.path, reason: "cannot write (\((error as NSError).localizedDescription))")
+        }
+    }
+
     private static func dataType(_ descr: String, path: String) throws -> DType {
         func unsupported(_ why: String) -> DataIOError {
             .malformed(path: path, reason: "dtype '\(descr)' is not supported: \(why)")

@@ -36,6 +36,17 @@ final class NpyTests: XCTestCase {
         XCTAssertEqual(tensor.doubles(), inline.flatMap { $0 })
     }
 
+    /// The writer reproduces numpy's `np.save` bytes of a golden float32 matrix, and round-trips.
+    func testFloat32WriterEqualsNumpyBytes() throws {
+        let url = Fixtures.url("retrieval/tiny_hand/score_i2t.npy")
+        let tensor = try Npy.read(url)
+        XCTAssertEqual(Npy.float32Data(tensor.floats(), shape: tensor.shape), try Data(contentsOf: url))
+        let vector: [Float] = [1.5, -100, .pi]
+        let parsed = try Npy.parse(Npy.float32Data(vector, shape: [3]))
+        XCTAssertEqual(parsed.shape, [3])
+        XCTAssertEqual(parsed.floats(), vector)
+    }
+
     func testEveryGoldenMatrixHasTheDocumentedShapeAndType() throws {
         for name in ["albef_topk_fill", "all_equal", "basic_5caps", "float64_large", "ties_quantized", "tiny_hand", "variable_caps"] {
             let inputs = try XCTUnwrap(Fixtures.json("retrieval/\(name)/inputs.json") as? [String: Any])

@@ -73,6 +73,14 @@ final class WordPieceTests: XCTestCase {
         let tokenizer = try tokenizer()
         XCTAssertEqual(tokenizer.decode([101, 104, 105, 106, 107, 209, 225, 102, 0]), "a red bus parked.")
         XCTAssertEqual(tokenizer.decode([101, 104, 105, 225, 102], cleanUpSpaces: false), "a red .")
+        // Continuations, contractions and a [SEP] inside a hypothesis (its two surrounding spaces stay).
+        let toy = try WordPieceTokenizer(vocabulary: ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a", "dog", "##gy",
+                                                      "'", "s", "ball", ".", "do", "n't", "?"])
+        XCTAssertEqual(toy.decode([2, 5, 6, 7, 3]), "a doggy")
+        XCTAssertEqual(toy.decode([2, 6, 8, 9, 10, 11, 3, 0, 0]), "dog's ball.")
+        XCTAssertEqual(toy.decode([2, 12, 13, 14]), "don't?")
+        XCTAssertEqual(toy.decode([2, 5, 3, 6, 3]), "a  dog")
+        XCTAssertEqual(toy.decode([2, 99]), "[UNK]")
     }
 
     func testPreQuestionAndTruncation() {

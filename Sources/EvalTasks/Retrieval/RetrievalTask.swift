@@ -17,13 +17,19 @@ public enum RetrievalTask {
     ///   disagree with the mapping, out-of-range indices, NaN scores.
     public static func run(scoresImageToText: URL, scoresTextToImage: URL, mapping: URL) throws -> RetrievalResult {
         let (textsOfImage, imageOfText) = try readMapping(mapping)
-        let imageToText = try readScores(scoresImageToText)
-        let textToImage = try readScores(scoresTextToImage)
+        return try evaluate(imageToText: try readScores(scoresImageToText), textToImage: try readScores(scoresTextToImage),
+                            textsOfImage: textsOfImage, imageOfText: imageOfText,
+                            sources: "score_i2t: \(scoresImageToText.path); score_t2i: \(scoresTextToImage.path); img2txt, txt2img: \(mapping.path)")
+    }
+
+    /// Recall of score matrices already in memory; `sources` names where they came from in errors.
+    public static func evaluate(imageToText: ScoreMatrix, textToImage: ScoreMatrix, textsOfImage: [[Int]], imageOfText: [Int],
+                                sources: String) throws -> RetrievalResult {
         do {
             return try RetrievalRecall.evaluate(imageToText: imageToText, textToImage: textToImage,
                                                 textsOfImage: textsOfImage, imageOfText: imageOfText)
         } catch let error as MetricError {
-            throw TaskError.badInput("\(error) (score_i2t: \(scoresImageToText.path); score_t2i: \(scoresTextToImage.path); img2txt, txt2img: \(mapping.path))")
+            throw TaskError.badInput("\(error) (\(sources))")
         }
     }
 

@@ -19,12 +19,18 @@ public enum VQATask {
     ///   - results: `results.json`, `[{question_id, answer}]`.
     /// - Throws: `TaskError.badInput` naming the file and the question.
     public static func run(questions: URL, annotations: URL, results: URL) throws -> VQAAccuracyResult {
+        try run(questions: questions, annotations: annotations, results: try JSONValue.read(results), resultsName: results.path)
+    }
+
+    /// As `run(questions:annotations:results:)` with the results already in memory (e.g. just
+    /// generated); `resultsName` labels them in error messages.
+    public static func run(questions: URL, annotations: URL, results: JSONValue, resultsName: String) throws -> VQAAccuracyResult {
         let questionFile = try VQAQuestionFile(try JSONValue.read(questions), name: questions.path)
         let annotated = try readAnnotations(try JSONValue.read(annotations), name: annotations.path)
-        let predictions = try readResults(try JSONValue.read(results), name: results.path,
+        let predictions = try readResults(results, name: resultsName,
                                           annotated: annotated, annotationsName: annotations.path)
         if questionFile.isMultipleChoice {
-            try questionFile.checkMultipleChoice(predictions, resultsName: results.path)
+            try questionFile.checkMultipleChoice(predictions, resultsName: resultsName)
         }
         let inputs = annotated.map { annotation in
             VQAQuestionInput(questionID: annotation.questionID, questionType: annotation.questionType,
