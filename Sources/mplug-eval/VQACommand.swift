@@ -43,13 +43,13 @@ struct VQACommand: ParsableCommand {
                 return try VQATask.run(questions: questionsURL, annotations: annotationsURL, results: URL(fileURLWithPath: results))
             }
             guard let images else { throw ValidationError("--checkpoint needs --images DIR") }
-            let (mplug, tokenizer) = try model.source().load(parts: .vqa)
-            FileHandleStderr.write(mplug.skippedKeysSummary + "\n")
+            let items = try VQAGeneration.readQuestions(questionsURL, images: URL(fileURLWithPath: images))
             let answering: VQAGeneration.Answering = try rankAnswers.map {
                 .rank(candidates: try VQAGeneration.readAnswerList(URL(fileURLWithPath: $0)), k: rankK)
             } ?? .generate(.vqa, useKVCache: true)
-            let answers = try VQAGeneration.answer(questions: questionsURL, images: URL(fileURLWithPath: images),
-                                                   model: mplug, tokenizer: tokenizer, answering: answering)
+            let (mplug, tokenizer) = try model.source().load(parts: .vqa)
+            FileHandleStderr.write(mplug.skippedKeysSummary + "\n")
+            let answers = try VQAGeneration.answer(items, model: mplug, tokenizer: tokenizer, answering: answering)
             let document = VQAGeneration.resultsJSON(answers)
             if let resultsOut { try document.write(to: URL(fileURLWithPath: resultsOut)) }
             return try VQATask.run(questions: questionsURL, annotations: annotationsURL, results: document,

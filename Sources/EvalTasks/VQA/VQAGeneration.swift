@@ -24,38 +24,64 @@ public enum VQAGeneration {
         public var answer: String
     }
 
-    /// Answers every question of `questions.json` (`{questions: [{image_id, question, question_id}]}`),
-    /// in file order, with images found in `images` by id (see `ImageLookup`). Questions are run one
-    /// at a time (results do not depend on batching); consecutive questions on one image share its
-    /// ViT pass.
-    /// - Throws: `TaskError.badInput` for a malformed questions file or a question whose image is
-    ///   missing (checked for every question before the model runs).
-    public static func answer(questions: URL, images: URL, model: MPLUGModel, tokenizer: WordPieceTokenizer,
-                              answering: Answering = .generate(.vqa, useKVCache: true)) throws -> [Answer] {
+    /// One question to answer: its id, its text as is, and its image file.
+    public struct Question: Sendable, Equatable {
+        public var id: Int64
+        public var text: String
+        public var image: URL
+    }
+
+    /// The questions of `questions.json` (`{questions: [{image_id, question, question_id}]}`) in file
+    /// order, each with its image found in `images` by id (see `ImageLookup`).
+    /// - Throws: `TaskError.badInput` for a malformed file or a question whose image is missing.
+    public static func readQuestions(_ url: URL, images: URL) throws -> [Question] {
         let lookup = try ImageLookup(directory: images)
-        let items = try readQuestions(questions, lookup: lookup)
-        var candidates: WordPieceTokenizer.Batch?
+        guard let items = try JSONValue.read(url)["questions"]?.arrayValue else {
+            throw TaskError.badInput("\(url.path): expected an object with a \"questions\" array")
+        }
+        return try items.enumerated().map { index, item in
+            let id = try VQATask.questionID(item, label: "\(url.path): question \(index)")
+            let label = "\(url.path): question \(id)"
+            guard let text = item["question"]?.stringValue else { throw TaskError.badInput("\(label) needs a string \"question\"") }
+            guard let imageID = ImageLookup.imageID(item["image_id"]) else {
+                throw TaskError.badInput("\(label) needs an \"image_id\" (a number or a string)")
+            }
+            return Question(id: id, text: text, image: try lookup.file(for: imageID, context: label))
+        }
+    }
+
+    /// Answers `questions` in order, one at a time (results do not depend on batching);
+    /// consecutive questions on one image share its ViT pass.
+    public static func answer(_ questions: [Question], model: MPLUGModel, tokenizer: WordPieceTokenizer,
+                              answering: Answering = .generate(.vqa, useKVCache: true)) throws -> [Answer] {
+        var candidates: [String] = []
         if case let .rank(list, _) = answering {
             guard !list.isEmpty else { throw TaskError.badInput("the answer list is empty") }
-            candidates = tokenizer.batch(list.map { $0 + "[SEP]" })
+            candidates = list
         }
-        var image: (url: URL, embeds: Tensor)?
-        return try items.map { item in
-            if image?.url != item.image { image = (item.image, try model.imageEmbeddings(of: item.image)) }
-            let question = tokenizer.batch([item.text])
-            let memory = try model.vqaMemory(questionIds: question.ids, questionMask: question.attentionMask,
-                                             imageEmbeds: image!.embeds)
+        let candidateIds = tokenizer.batch(candidates.map { $0 + "[SEP]" })
+        var lastImage: (url: URL, embeds: Tensor)?
+        return try questions.map { question in
+            let imageEmbeds: Tensor
+            if let lastImage, lastImage.url == question.image {
+                imageEmbeds = lastImage.embeds
+            } else {
+                imageEmbeds = try model.imageEmbeddings(of: question.image)
+                lastImage = (question.image, imageEmbeds)
+            }
+            let text = tokenizer.batch([question.text])
+            let memory = try model.vqaMemory(questionIds: text.ids, questionMask: text.attentionMask, imageEmbeds: imageEmbeds)
             let answer: String
             switch answering {
             case let .generate(settings, useKVCache):
                 let best = try model.generate(memory: memory, settings: settings, useKVCache: useKVCache)[0]
                 answer = tokenizer.decode(best.first?.ids ?? [])
             case let .rank(list, k):
-                let ranked = try model.rankAnswers(memory: memory, answerIds: candidates!.ids, answerMask: candidates!.attentionMask,
+                let ranked = try model.rankAnswers(memory: memory, answerIds: candidateIds.ids, answerMask: candidateIds.attentionMask,
                                                    k: min(max(k, 1), list.count))
                 answer = list[ranked[0][0].index]
             }
-            return Answer(questionID: item.id, answer: answer)
+            return Answer(questionID: question.id, answer: answer)
         }
     }
 
@@ -74,27 +100,6 @@ public enum VQAGeneration {
                 throw TaskError.badInput("\(url.path): answer \(index) is \(item.typeDescription), not a string")
             }
             return text
-        }
-    }
-
-    struct Question {
-        var id: Int64
-        var text: String
-        var image: URL
-    }
-
-    static func readQuestions(_ url: URL, lookup: ImageLookup) throws -> [Question] {
-        guard let items = try JSONValue.read(url)["questions"]?.arrayValue else {
-            throw TaskError.badInput("\(url.path): expected an object with a \"questions\" array")
-        }
-        return try items.enumerated().map { index, item in
-            let id = try VQATask.questionID(item, label: "\(url.path): question \(index)")
-            let label = "\(url.path): question \(id)"
-            guard let text = item["question"]?.stringValue else { throw TaskError.badInput("\(label) needs a string \"question\"") }
-            guard let imageID = ImageLookup.imageID(item["image_id"]) else {
-                throw TaskError.badInput("\(label) needs an \"image_id\" (a number or a string)")
-            }
-            return Question(id: id, text: text, image: try lookup.file(for: imageID, context: label))
         }
     }
 }
