@@ -28,7 +28,7 @@ struct VQACommand: ParsableCommand {
     var images: String?
     @Option(name: .customLong("rank-answers"), help: "With --checkpoint: rank this answer list (JSON array of strings) instead of generating.")
     var rankAnswers: String?
-    @Option(name: .customLong("k"), help: "With --rank-answers: candidates re-scored per question (official k_test).")
+    @Option(name: .customLong("rank-k"), help: "With --rank-answers: candidates re-scored per question (official k_test).")
     var rankK: Int = 128
     @Option(name: .customLong("results-out"), help: "With --checkpoint: write the generated results here.")
     var resultsOut: String?
