@@ -50,10 +50,13 @@ let package = Package(
 
         // MARK: Tests (mirror the modules; fixtures in Tests/Fixtures, see its README)
         .target(name: "TestSupport", path: "Sources/TestSupport"),
+        .testTarget(name: "TensorMathTests", dependencies: ["TensorMath"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "MetricResources", "TestSupport"]),
+        .testTarget(name: "MetricResourcesTests", dependencies: ["MetricResources", "Metrics"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
         .testTarget(name: "DataIOTests", dependencies: ["DataIO", "TestSupport"]),
         .testTarget(name: "MPLUGModelTests", dependencies: ["MPLUGModel", "DataIO", "TestSupport"]),
+        .testTarget(name: "EvalTasksTests", dependencies: ["EvalTasks", "MPLUGModel", "DataIO", "TestSupport"]),
 
         // MARK: Micro-benchmarks (package-benchmark): `swift package benchmark`
         .executableTarget(name: "KernelBenchmarks", dependencies: [

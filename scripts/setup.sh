@@ -5,7 +5,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
 need_apt=()
-for pkg in libopenblas-dev libpng-dev libjpeg-dev; do
+for pkg in libopenblas-dev libpng-dev libjpeg-dev wordnet-base; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

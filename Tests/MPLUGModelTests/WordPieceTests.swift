@@ -69,10 +69,14 @@ final class WordPieceTests: XCTestCase {
         XCTAssertEqual(tokenizer.tokenize("RED\u{00A0}Bus"), ["red", "bus"])
     }
 
-    func testDecodeFollowsTheCaptionScript() throws {
-        let tokenizer = try tokenizer()
-        XCTAssertEqual(tokenizer.decode([101, 104, 105, 106, 107, 209, 225, 102, 0]), "a red bus parked.")
-        XCTAssertEqual(tokenizer.decode([101, 104, 105, 225, 102], cleanUpSpaces: false), "a red .")
+    func testVocabularyFileLineEndingsAndDecodingVocabulary() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("vocab-\(UUID().uuidString).txt")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data("[PAD]\r\n[UNK]\r[CLS]\n[SEP]\r\n[MASK]\nred\n##s\n".utf8).write(to: url)
+        let tokenizer = try WordPieceTokenizer(contentsOf: url)
+        XCTAssertEqual(tokenizer.tokens, ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "red", "##s"])
+        XCTAssertEqual(tokenizer.encode("Reds"), [2, 5, 6])
+        XCTAssertEqual(tokenizer.decodingVocabulary.decodeAnswer([2, 5, 6, 3, 0]), "reds")
     }
 
     func testPreQuestionAndTruncation() {

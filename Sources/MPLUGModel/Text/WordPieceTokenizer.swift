@@ -37,7 +37,8 @@ public struct WordPieceTokenizer: Sendable {
         sepID = try id("[SEP]"); maskID = try id("[MASK]")
     }
 
-    /// Reads a vocab.txt (one token per line, UTF-8; only "\n" separates lines, like Python's readlines).
+    /// Reads a vocab.txt (one token per line, UTF-8; "\n", "\r\n" and "\r" end lines, as in Python's
+    /// text mode).
     public init(contentsOf url: URL) throws {
         let data: Data
         do {
@@ -45,7 +46,9 @@ public struct WordPieceTokenizer: Sendable {
         } catch {
             throw ModelError.invalidVocabulary("\(url.path): cannot read (\((error as NSError).localizedDescription))")
         }
-        var lines = data.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        let text = String(decoding: data, as: UTF8.self)
+            .replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         guard !lines.isEmpty else { throw ModelError.invalidVocabulary("\(url.path): empty vocabulary") }
         try self.init(vocabulary: lines)
@@ -110,24 +113,8 @@ public struct WordPieceTokenizer: Sendable {
         return batch
     }
 
-    // MARK: Decoding
-
-    /// A generated caption or answer as the official scripts print it: tokens joined by spaces,
-    /// `##` continuations glued, transformers' `clean_up_tokenization_spaces` (default in the pinned
-    /// transformers 4.14: " ." → "." and the like) when `cleanUpSpaces`, then `[SEP]`, `[CLS]`,
-    /// `[PAD]` deleted and surrounding whitespace stripped.
-    public func decode(_ ids: [Int], cleanUpSpaces: Bool = true) -> String {
-        let pieces = ids.map { $0 >= 0 && $0 < tokens.count ? tokens[$0] : "[UNK]" }
-        var text = pieces.joined(separator: " ").replacingOccurrences(of: " ##", with: "")
-        if cleanUpSpaces {
-            for (from, to) in [(" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"),
-                               (" 'm", "'m"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re")] {
-                text = text.replacingOccurrences(of: from, with: to)
-            }
-        }
-        for special in ["[SEP]", "[CLS]", "[PAD]"] { text = text.replacingOccurrences(of: special, with: "") }
-        return PythonText.strip(text)
-    }
+    /// The vocabulary for turning generated ids back into text (`BertVocabulary.decodeAnswer`).
+    public var decodingVocabulary: BertVocabulary { BertVocabulary(tokens: tokens) }
 
     // MARK: Steps
 
