@@ -10,27 +10,23 @@ public enum CaptionGeneration {
     /// A COCO result entry: `image_id` is the trailing digits of the file stem as an integer
     /// (`COCO_val2014_000000391895.jpg` → 391895), else the whole stem as a string.
     public struct Result: Sendable, Equatable {
-        public enum ImageID: Sendable, Equatable { case number(Int), name(String) }
+        public typealias ImageID = DataIO.ImageID
         public var imageID: ImageID
         public var caption: String
     }
 
     /// The image id of an image file (see `Result`).
     public static func imageID(for url: URL) -> Result.ImageID {
-        let stem = url.deletingPathExtension().lastPathComponent
-        let digits = String(stem.reversed().prefix { $0.isASCII && $0.isNumber }.reversed())
-        if !digits.isEmpty, let n = Int(digits) { return .number(n) }
-        return .name(stem)
+        ImageID(fileName: url.lastPathComponent)
     }
 
-    /// The image files (`.jpg`, `.jpeg`, `.png`) of `directory`, sorted by name.
+    /// The image files (`.jpg`, `.jpeg`, `.png`) of `directory`, sorted by name (`ImageDirectory.list`).
     public static func imageFiles(in directory: URL) throws -> [URL] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else {
-            throw TaskError.badInput("\(directory.path): cannot list the image directory")
-        }
-        let files = names.filter { ["jpg", "jpeg", "png"].contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
+        let files: [URL]
+        do { files = try ImageDirectory.list(directory) }
+        catch { throw TaskError.badInput("\(directory.path): cannot list the image directory") }
         guard !files.isEmpty else { throw TaskError.badInput("\(directory.path): no .jpg/.jpeg/.png images") }
-        return files.map { directory.appendingPathComponent($0) }
+        return files
     }
 
     /// Captions every image (one at a time; results do not depend on batching).
