@@ -1,0 +1,229 @@
+import Foundation
+
+/// CIDEr-D as pycocoevalcap 1.2 computes it (`Cider`, n = 4, σ = 6).
+///
+/// Each sentence becomes, per order n, a vector of n-gram weights `tf · (log(N) − log(max(1, df)))`
+/// where df counts the images whose references contain the n-gram and N is the number of images.
+/// For each reference the per-order similarity is `Σ min(cand, ref)·ref / (‖cand‖·‖ref‖)` (clipped;
+/// no division when a norm is 0), times the Gaussian length penalty `e^(−δ²/2σ²)` where δ is the
+/// difference of the **bigram** counts (pycocoevalcap's `length`). The image score is the mean
+/// over orders, averaged over references, ×10; the corpus score is the mean over images.
+///
+/// Document frequencies: by default from the references of the evaluated images (pycocoevalcap);
+/// `documentFrequencies` fixes them instead (for example to the full reference set when scoring
+/// a subset or a bootstrap resample). A one-image set scores 0 (every weight is log 1 − log 1).
+/// Tolerance against pycocoevalcap: rel 1e-9 (float64 `log`/`sqrt`/`pow`, same summation order).
+public struct CiderD: CaptionMetric {
+    public static let sigma = 6.0
+    /// Fixed document frequencies, or nil to use those of the scored images' references.
+    public var documentFrequencies: CiderDocumentFrequencies?
+
+    public init(documentFrequencies: CiderDocumentFrequencies? = nil) {
+        self.documentFrequencies = documentFrequencies
+    }
+
+    public var scoreNames: [String] { ["CIDEr"] }
+
+    public func imageStats(_ sample: CaptionSample) -> CiderImageStats {
+        CiderImageStats(candidate: sample.candidate.ngrams, references: sample.references.map(\.ngrams))
+    }
+
+    /// The document frequencies of the references of `stats` (each image counts once per n-gram).
+    public static func documentFrequencies(of stats: [CiderImageStats]) -> CiderDocumentFrequencies {
+        let index = CorpusIndex(stats)
+        var frequencies: [UInt64: Int] = [:]
+        frequencies.reserveCapacity(index.keys.count)
+        for (id, key) in index.keys.enumerated() { frequencies[key] = Int(index.documentFrequency[id]) }
+        return CiderDocumentFrequencies(documentCount: stats.count, frequencies: frequencies)
+    }
+
+    public func scores(_ stats: [CiderImageStats]) -> CaptionScores {
+        let index = documentFrequencies.map { CorpusIndex($0) } ?? CorpusIndex(stats)
+        let referenceLength = log(Double(documentFrequencies?.documentCount ?? stats.count))
+        // weight[id] = log(N) − log(max(1, df)); n-grams absent from the table have df 0.
+        var logOfCount: [Int32: Double] = [:]
+        let weights = index.documentFrequency.map { df -> Double in
+            let logDF: Double
+            if let cached = logOfCount[df] { logDF = cached } else { logDF = log(max(1.0, Double(df))); logOfCount[df] = logDF }
+            return referenceLength - logDF
+        }
+        var referenceValueByID = [Double](repeating: 0, count: weights.count)
+        var perImage: [Double] = []
+        perImage.reserveCapacity(stats.count)
+        for image in stats {
+            let candidate = SentenceVector(image.candidate, index: index, weights: weights, absentWeight: referenceLength)
+            var orderSums = SIMD4<Double>()
+            for reference in image.references {
+                let vector = SentenceVector(reference, index: index, weights: weights, absentWeight: referenceLength)
+                for (id, value) in zip(vector.ids, vector.values) where id >= 0 { referenceValueByID[Int(id)] = value }
+                orderSums += similarity(candidate, vector, referenceValueByID)
+                for id in vector.ids where id >= 0 { referenceValueByID[Int(id)] = 0 }
+            }
+            // np.mean over the 4 orders: first element plus the sum of the rest, then / 4.
+            var score = (orderSums[0] + (((-0.0 + orderSums[1]) + orderSums[2]) + orderSums[3])) / 4
+            score /= Double(image.references.count)
+            score *= 10.0
+            perImage.append(score)
+        }
+        return CaptionScores(names: scoreNames, corpus: [numpyMean(perImage)], perImage: perImage.map { [$0] })
+    }
+
+    /// Per-order clipped cosine similarity times the length penalty.
+    private func similarity(_ candidate: SentenceVector, _ reference: SentenceVector,
+                            _ referenceValueByID: [Double]) -> SIMD4<Double> {
+        let delta = Double(candidate.length - reference.length)
+        let penalty = pow(M_E, -(delta * delta) / (2 * Self.sigma * Self.sigma))
+        var result = SIMD4<Double>()
+        for order in 0..<NGramCounts.maxOrder {
+            var value = 0.0
+            for j in candidate.ranges[order] {
+                let id = candidate.ids[j]
+                guard id >= 0 else { continue }   // absent from every reference: contributes 0
+                let referenceValue = referenceValueByID[Int(id)]
+                value += min(candidate.values[j], referenceValue) * referenceValue
+            }
+            if candidate.norms[order] != 0 && reference.norms[order] != 0 {
+                value /= candidate.norms[order] * reference.norms[order]
+            }
+            result[order] = value * penalty
+        }
+        return result
+    }
+}
+
+/// CIDEr-D sufficient statistics of one image: the n-gram counts of its candidate and references.
+public struct CiderImageStats: Codable, Sendable, Equatable {
+    public var candidate: NGramCounts
+    public var references: [NGramCounts]
+}
+
+/// Document frequencies of reference n-grams over a set of images. Shards of disjoint images
+/// merge by adding (`merging(_:)`).
+public struct CiderDocumentFrequencies: Codable, Sendable, Equatable {
+    /// Number of images (documents) N.
+    public var documentCount: Int
+    /// N-gram fingerprint → number of images whose references contain it.
+    public var frequencies: [UInt64: Int]
+
+    public init(documentCount: Int, frequencies: [UInt64: Int]) {
+        self.documentCount = documentCount
+        self.frequencies = frequencies
+    }
+
+    /// The frequencies of the union of two disjoint image sets.
+    public func merging(_ other: CiderDocumentFrequencies) -> CiderDocumentFrequencies {
+        CiderDocumentFrequencies(documentCount: documentCount + other.documentCount,
+                                 frequencies: frequencies.merging(other.frequencies, uniquingKeysWith: +))
+    }
+}
+
+/// Reference n-grams numbered densely, with their document frequencies.
+private struct CorpusIndex {
+    var table: NGramTable
+    var keys: [UInt64] = []
+    var documentFrequency: [Int32] = []
+
+    /// Document frequencies counted from the references of `stats`.
+    init(_ stats: [CiderImageStats]) {
+        let occurrences = stats.reduce(0) { total, image in image.references.reduce(total) { $0 + $1.keys.count } }
+        table = NGramTable(minimumCapacity: occurrences)
+        var lastImage: [Int32] = []
+        for (imageIndex, image) in stats.enumerated() {
+            for reference in image.references {
+                for key in reference.keys {
+                    let id = table.insert(key, nextID: Int32(keys.count))
+                    if id == keys.count {
+                        keys.append(key)
+                        documentFrequency.append(0)
+                        lastImage.append(-1)
+                    }
+                    if lastImage[Int(id)] != imageIndex {
+                        lastImage[Int(id)] = Int32(imageIndex)
+                        documentFrequency[Int(id)] += 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// Fixed document frequencies.
+    init(_ frequencies: CiderDocumentFrequencies) {
+        table = NGramTable(minimumCapacity: frequencies.frequencies.count)
+        // Sorted so that ids do not depend on dictionary order.
+        for (key, count) in frequencies.frequencies.sorted(by: { $0.key < $1.key }) {
+            _ = table.insert(key, nextID: Int32(keys.count))
+            keys.append(key)
+            documentFrequency.append(Int32(count))
+        }
+    }
+}
+
+/// A sentence's tf-idf vector: per n-gram its dense id (−1 if absent from the index) and weight.
+private struct SentenceVector {
+    var ids: [Int32]
+    var values: [Double]
+    /// Index ranges of orders 1…4 in `ids`/`values`.
+    var ranges: [Range<Int>]
+    /// Euclidean norm per order.
+    var norms: SIMD4<Double>
+    /// pycocoevalcap's `length`: the number of bigrams.
+    var length: Int
+
+    init(_ ngrams: NGramCounts, index: CorpusIndex, weights: [Double], absentWeight: Double) {
+        ids = ngrams.keys.map { index.table.find($0) }
+        values = []
+        values.reserveCapacity(ids.count)
+        ranges = (1...NGramCounts.maxOrder).map { ngrams.range(ofOrder: $0) }
+        var squares = SIMD4<Double>()
+        length = 0
+        for order in 0..<NGramCounts.maxOrder {
+            for j in ranges[order] {
+                let weight = ids[j] >= 0 ? weights[Int(ids[j])] : absentWeight
+                let value = Double(ngrams.counts[j]) * weight
+                values.append(value)
+                squares[order] += value * value
+                if order == 1 { length += Int(ngrams.counts[j]) }
+            }
+        }
+        norms = squares.squareRoot()
+    }
+}
+
+/// Open-addressing hash table from n-gram fingerprint to a dense id (linear probing; the
+/// fingerprints are already well mixed, so their low bits index the table directly).
+struct NGramTable {
+    private var slots: [(key: UInt64, id: Int32)]
+    private let mask: Int
+
+    init(minimumCapacity: Int) {
+        var capacity = 16
+        while capacity < 2 * minimumCapacity { capacity <<= 1 }
+        slots = Array(repeating: (0, -1), count: capacity)
+        mask = capacity - 1
+    }
+
+    /// The id of `key`, inserting it with `nextID` if absent.
+    mutating func insert(_ key: UInt64, nextID: Int32) -> Int32 {
+        var i = Int(truncatingIfNeeded: key) & mask
+        while true {
+            let slot = slots[i]
+            if slot.id < 0 {
+                slots[i] = (key, nextID)
+                return nextID
+            }
+            if slot.key == key { return slot.id }
+            i = (i + 1) & mask
+        }
+    }
+
+    /// The id of `key`, or −1.
+    func find(_ key: UInt64) -> Int32 {
+        var i = Int(truncatingIfNeeded: key) & mask
+        while true {
+            let slot = slots[i]
+            if slot.id < 0 { return -1 }
+            if slot.key == key { return slot.id }
+            i = (i + 1) & mask
+        }
+    }
+}
