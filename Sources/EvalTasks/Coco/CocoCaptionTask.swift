@@ -1,0 +1,145 @@
+import Foundation
+import Metrics
+
+/// The caption metrics of the COCO task, named as on the command line (`--metrics bleu,rouge`).
+public enum CocoCaptionMetric: String, CaseIterable, Sendable {
+    case bleu, meteor, rouge, cider
+
+    /// The metrics this build can compute. METEOR is listed once its scorer is integrated.
+    public static let available: [CocoCaptionMetric] = [.bleu, .rouge, .cider]
+
+    /// Parses a comma-separated list (`bleu,meteor,rouge,cider`), keeping the canonical order.
+    public static func parseList(_ text: String) throws -> [CocoCaptionMetric] {
+        var chosen = Set<CocoCaptionMetric>()
+        for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !name.isEmpty {
+            guard let metric = CocoCaptionMetric(rawValue: name) else {
+                throw TaskError.badInput("--metrics: unknown metric '\(name)' (choose from \(allCases.map(\.rawValue).joined(separator: ",")))")
+            }
+            guard available.contains(metric) else {
+                throw TaskError.badInput("--metrics: \(name) is not available in this build (available: \(available.map(\.rawValue).joined(separator: ",")))")
+            }
+            chosen.insert(metric)
+        }
+        guard !chosen.isEmpty else { throw TaskError.badInput("--metrics: no metric given") }
+        return allCases.filter(chosen.contains)
+    }
+}
+
+/// Wall-clock seconds of the stages of one run, in run order.
+public struct StageTimings: Sendable {
+    public private(set) var stages: [(name: String, seconds: Double)] = []
+
+    public init() {}
+
+    /// Runs `body` and records its duration under `name`.
+    public mutating func measure<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result = try body()
+        stages.append((name, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+        return result
+    }
+}
+
+/// The COCO caption evaluation: pycocoevalcap 1.2's `COCOEvalCap.evaluate()` without SPICE.
+///
+/// References are tokenized as one batch (image order, then annotation order) and candidates as
+/// a second batch, as `PTBTokenizer.tokenize(gts)` / `tokenize(res)` do; then each chosen metric
+/// computes per-image statistics and scores.
+public struct CocoCaptionTask: Sendable {
+    public var metrics: [CocoCaptionMetric]
+
+    public init(metrics: [CocoCaptionMetric] = CocoCaptionMetric.available) {
+        self.metrics = metrics
+    }
+
+    /// Scores `set`. `progress` receives a short stage description before each stage.
+    public func evaluate(_ set: CocoCaptionSet, timings: inout StageTimings,
+                         progress: (String) -> Void = { _ in }) -> CocoCaptionEvaluation {
+        let tokenizer = PTBTokenizer()
+        progress("tokenizing \(set.references.reduce(0) { $0 + $1.count }) references and \(set.candidates.count) candidates")
+        let (references, candidates) = timings.measure("tokenize") { () -> ([[String]], [String]) in
+            let flat = tokenizer.tokenize(set.references.flatMap { $0 })
+            var references: [[String]] = []
+            references.reserveCapacity(set.references.count)
+            var next = 0
+            for captions in set.references {
+                references.append(Array(flat[next..<(next + captions.count)]))
+                next += captions.count
+            }
+            return (references, tokenizer.tokenize(set.candidates))
+        }
+        let samples = timings.measure("encode") {
+            zip(candidates, references).map { CaptionSample(candidate: $0, references: $1) }
+        }
+        var evaluation = CocoCaptionEvaluation(imageIDs: set.imageIDs, tokenizedReferences: references,
+                                               tokenizedCandidates: candidates)
+        let itemIDs = set.imageIDs.map(\.description)
+        for metric in metrics {
+            progress(metric.rawValue)
+            timings.measure(metric.rawValue) {
+                switch metric {
+                case .bleu: evaluation.bleu = CaptionMetricStats(metric: Bleu(), itemIDs: itemIDs, samples: samples)
+                case .rouge: evaluation.rouge = CaptionMetricStats(metric: RougeL(), itemIDs: itemIDs, samples: samples)
+                case .cider: evaluation.cider = CaptionMetricStats(metric: CiderD(), itemIDs: itemIDs, samples: samples)
+                case .meteor: break   // not in `available` until the METEOR scorer is integrated
+                }
+                evaluation.computeScores(of: metric)
+            }
+        }
+        return evaluation
+    }
+}
+
+/// The result of a COCO caption evaluation: per-image statistics of each metric and their scores.
+///
+/// As `ResamplableScores` it recomputes every corpus score on any multiset of its images; CIDEr-D
+/// then keeps the document frequencies of all evaluated images (so a resample changes only which
+/// per-image values are averaged).
+public struct CocoCaptionEvaluation: ResamplableScores, Sendable {
+    /// Evaluated images, in order.
+    public var imageIDs: [ImageID]
+    /// What the metrics received (`PTBTokenizer` output).
+    public var tokenizedReferences: [[String]]
+    public var tokenizedCandidates: [String]
+    public var bleu: CaptionMetricStats<Bleu>?
+    public var rouge: CaptionMetricStats<RougeL>?
+    public var cider: CaptionMetricStats<CiderD>?
+    /// Scores of each computed metric, in metric order.
+    public private(set) var scores: [CaptionScores] = []
+
+    init(imageIDs: [ImageID], tokenizedReferences: [[String]], tokenizedCandidates: [String]) {
+        self.imageIDs = imageIDs
+        self.tokenizedReferences = tokenizedReferences
+        self.tokenizedCandidates = tokenizedCandidates
+    }
+
+    mutating func computeScores(of metric: CocoCaptionMetric) {
+        switch metric {
+        case .bleu: bleu.map { scores.append($0.scores()) }
+        case .rouge: rouge.map { scores.append($0.scores()) }
+        case .cider: cider.map { scores.append($0.scores()) }
+        case .meteor: break
+        }
+    }
+
+    /// Corpus values keyed by pycocoevalcap name (`Bleu_1` … `CIDEr`).
+    public var corpus: [String: Double] {
+        scores.reduce(into: [:]) { result, metric in result.merge(metric.corpusByName) { $1 } }
+    }
+
+    public var itemCount: Int { imageIDs.count }
+    public var itemIDs: [String] { imageIDs.map(\.description) }
+
+    public func corpusScores(over indices: [Int]) -> [String: Double] {
+        var result: [String: Double] = [:]
+        if let bleu { result.merge(bleu.corpusScores(over: indices)) { $1 } }
+        if let rouge { result.merge(rouge.corpusScores(over: indices)) { $1 } }
+        if let cider, let ciderScores = scores.first(where: { $0.names == cider.metric.scoreNames }) {
+            // With the document frequencies of all evaluated images fixed, each image's CIDEr-D is
+            // fixed too, so the corpus value of a resample is the mean of its images' values
+            // (equal to `CiderD(documentFrequencies: CiderD.documentFrequencies(of: cider.images))`).
+            result["CIDEr"] = numpyMean(indices.map { ciderScores.perImage[$0][0] })
+        }
+        return result
+    }
+}
