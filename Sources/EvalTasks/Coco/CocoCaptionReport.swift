@@ -7,7 +7,8 @@ import Metrics
 /// * `corpus`: `Bleu_1`…`Bleu_4`, `METEOR`, `ROUGE_L`, `CIDEr` (those computed).
 /// * `imgToEval`: `{id: {"image_id", <scores>}}`; `image_order`: the evaluated images in order.
 /// * `diagnostics.bleu_totalcomps`: summed BLEU counts (what `Bleu` prints with `verbose=1`).
-/// * `stats`: per-image sufficient statistics: `Bleu` counts, `ROUGE_L` values, and for `CIDEr`
+/// * `diagnostics.meteor_segment_stats`: per image, the 23 METEOR statistics as the jar prints them.
+/// * `stats`: per-image sufficient statistics: `Bleu` counts, `METEOR` statistics, `ROUGE_L` values, and for `CIDEr`
 ///   the tokenized captions (`TokenizedCaption(_:).ngrams` gives their n-gram counts and
 ///   `CiderD.documentFrequencies(of:)` the document frequencies).
 public struct CocoCaptionReport: Encodable {
@@ -32,14 +33,17 @@ public struct CocoCaptionReport: Encodable {
 
     public struct Diagnostics: Encodable {
         public var bleuTotals: BleuCounts?
-        enum CodingKeys: String, CodingKey { case bleuTotals = "bleu_totalcomps" }
+        /// Image id → the 23 METEOR statistics as `meteor-1.5.jar` prints them.
+        public var meteorSegmentStats: [String: String]?
+        enum CodingKeys: String, CodingKey { case bleuTotals = "bleu_totalcomps", meteorSegmentStats = "meteor_segment_stats" }
     }
 
     public struct Stats: Encodable {
         public var bleu: [String: BleuCounts]?
+        public var meteor: [String: MeteorStats]?
         public var rouge: [String: Double]?
         public var cider: [String: TokenizedImage]?
-        enum CodingKeys: String, CodingKey { case bleu = "Bleu", rouge = "ROUGE_L", cider = "CIDEr" }
+        enum CodingKeys: String, CodingKey { case bleu = "Bleu", meteor = "METEOR", rouge = "ROUGE_L", cider = "CIDEr" }
     }
 
     /// The tokenized captions of one image.
@@ -61,10 +65,12 @@ public struct CocoCaptionReport: Encodable {
             imgToEval[keys[i]] = ImageScores(imageID: id, scores: scores)
         }
         self.imgToEval = imgToEval
-        diagnostics = Diagnostics(bleuTotals: evaluation.bleu.map { $0.images.reduce(BleuCounts(), +) })
         func byImage<T>(_ values: [T]) -> [String: T] { Dictionary(uniqueKeysWithValues: zip(keys, values)) }
+        diagnostics = Diagnostics(bleuTotals: evaluation.bleu.map { $0.images.reduce(BleuCounts(), +) },
+                                  meteorSegmentStats: evaluation.meteor.map { byImage($0.images.map(\.description)) })
         stats = Stats(
             bleu: evaluation.bleu.map { byImage($0.images) },
+            meteor: evaluation.meteor.map { byImage($0.images) },
             rouge: evaluation.rouge.map { byImage($0.images) },
             cider: evaluation.cider.map { _ in
                 byImage(zip(evaluation.tokenizedCandidates, evaluation.tokenizedReferences).map {

@@ -5,8 +5,9 @@ import Metrics
 public enum CocoCaptionMetric: String, CaseIterable, Sendable {
     case bleu, meteor, rouge, cider
 
-    /// The metrics this build can compute. METEOR is listed once its scorer is integrated.
-    public static let available: [CocoCaptionMetric] = [.bleu, .rouge, .cider]
+    /// The metrics computed when none are named. METEOR joins once its resources can be loaded
+    /// by `MetricResources` (the scorer itself is integrated: `CocoCaptionTask.meteor`).
+    public static let defaults: [CocoCaptionMetric] = [.bleu, .rouge, .cider]
 
     /// Parses a comma-separated list (`bleu,meteor,rouge,cider`), keeping the canonical order.
     public static func parseList(_ text: String) throws -> [CocoCaptionMetric] {
@@ -14,9 +15,6 @@ public enum CocoCaptionMetric: String, CaseIterable, Sendable {
         for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !name.isEmpty {
             guard let metric = CocoCaptionMetric(rawValue: name) else {
                 throw TaskError.badInput("--metrics: unknown metric '\(name)' (choose from \(allCases.map(\.rawValue).joined(separator: ",")))")
-            }
-            guard available.contains(metric) else {
-                throw TaskError.badInput("--metrics: \(name) is not available in this build (available: \(available.map(\.rawValue).joined(separator: ",")))")
             }
             chosen.insert(metric)
         }
@@ -46,10 +44,16 @@ public struct StageTimings: Sendable {
 /// a second batch, as `PTBTokenizer.tokenize(gts)` / `tokenize(res)` do; then each chosen metric
 /// computes per-image statistics and scores.
 public struct CocoCaptionTask: Sendable {
-    public var metrics: [CocoCaptionMetric]
+    public let metrics: [CocoCaptionMetric]
+    /// The METEOR scorer (with its resources); required when `metrics` contains `.meteor`.
+    public let meteor: MeteorScorer?
 
-    public init(metrics: [CocoCaptionMetric] = CocoCaptionMetric.available) {
+    public init(metrics: [CocoCaptionMetric] = CocoCaptionMetric.defaults, meteor: MeteorScorer? = nil) throws {
+        if metrics.contains(.meteor) && meteor == nil {
+            throw TaskError.badInput("METEOR needs its resources (synonyms, paraphrases); run: bash scripts/setup.sh")
+        }
         self.metrics = metrics
+        self.meteor = meteor
     }
 
     /// Scores `set`. `progress` receives a short stage description before each stage.
@@ -81,7 +85,7 @@ public struct CocoCaptionTask: Sendable {
                 case .bleu: evaluation.bleu = CaptionMetricStats(metric: Bleu(), itemIDs: itemIDs, samples: samples)
                 case .rouge: evaluation.rouge = CaptionMetricStats(metric: RougeL(), itemIDs: itemIDs, samples: samples)
                 case .cider: evaluation.cider = CaptionMetricStats(metric: CiderD(), itemIDs: itemIDs, samples: samples)
-                case .meteor: break   // not in `available` until the METEOR scorer is integrated
+                case .meteor: evaluation.meteor = meteor.map { CaptionMetricStats(metric: $0, itemIDs: itemIDs, samples: samples) }
                 }
                 evaluation.computeScores(of: metric)
             }
@@ -102,6 +106,7 @@ public struct CocoCaptionEvaluation: ResamplableScores, Sendable {
     public var tokenizedReferences: [[String]]
     public var tokenizedCandidates: [String]
     public var bleu: CaptionMetricStats<Bleu>?
+    public var meteor: CaptionMetricStats<MeteorScorer>?
     public var rouge: CaptionMetricStats<RougeL>?
     public var cider: CaptionMetricStats<CiderD>?
     /// Scores of each computed metric, in metric order.
@@ -118,7 +123,7 @@ public struct CocoCaptionEvaluation: ResamplableScores, Sendable {
         case .bleu: bleu.map { scores.append($0.scores()) }
         case .rouge: rouge.map { scores.append($0.scores()) }
         case .cider: cider.map { scores.append($0.scores()) }
-        case .meteor: break
+        case .meteor: meteor.map { scores.append($0.scores()) }
         }
     }
 
@@ -133,6 +138,7 @@ public struct CocoCaptionEvaluation: ResamplableScores, Sendable {
     public func corpusScores(over indices: [Int]) -> [String: Double] {
         var result: [String: Double] = [:]
         if let bleu { result.merge(bleu.corpusScores(over: indices)) { $1 } }
+        if let meteor { result.merge(meteor.corpusScores(over: indices)) { $1 } }
         if let rouge { result.merge(rouge.corpusScores(over: indices)) { $1 } }
         if let cider, let ciderScores = scores.first(where: { $0.names == cider.metric.scoreNames }) {
             // With the document frequencies of all evaluated images fixed, each image's CIDEr-D is

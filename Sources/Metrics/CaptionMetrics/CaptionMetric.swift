@@ -1,3 +1,5 @@
+import Dispatch
+
 /// One image's candidate caption and its reference captions, already tokenized.
 public struct CaptionSample: Sendable {
     public let candidate: TokenizedCaption
@@ -64,9 +66,20 @@ public struct CaptionMetricStats<Metric: CaptionMetric>: ResamplableScores, Send
         self.images = images
     }
 
-    /// Computes the statistics of every sample.
+    /// Computes the statistics of every sample (images in parallel chunks; the result does not
+    /// depend on the number of threads).
     public init(metric: Metric, itemIDs: [String], samples: [CaptionSample]) {
-        self.init(metric: metric, itemIDs: itemIDs, images: samples.map(metric.imageStats))
+        let chunkSize = 256
+        let chunkCount = (samples.count + chunkSize - 1) / chunkSize
+        var chunks = [[Metric.ImageStats]](repeating: [], count: chunkCount)
+        chunks.withUnsafeMutableBufferPointer { output in
+            let output = output
+            DispatchQueue.concurrentPerform(iterations: chunkCount) { c in
+                let range = (c * chunkSize)..<min(samples.count, (c + 1) * chunkSize)
+                output[c] = samples[range].map(metric.imageStats)
+            }
+        }
+        self.init(metric: metric, itemIDs: itemIDs, images: chunks.flatMap { $0 })
     }
 
     public var itemCount: Int { images.count }
