@@ -56,10 +56,10 @@ struct CocoCommand: ParsableCommand {
         print(report.textTable(), terminator: "")
         if timings {
             for stage in stageTimings.stages {
-                FileHandleStderr.write("timing \(stage.name) \(String(format: "%.4f", stage.seconds)) s\n")
+                FileHandleStderr.write("timing \(stage.name) " + String(format: "%.4f s (cpu %.4f s)\n", stage.seconds, stage.cpuSeconds))
             }
             let total = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            FileHandleStderr.write("timing total \(String(format: "%.4f", total)) s\n")
+            FileHandleStderr.write(String(format: "timing total %.4f s (cpu %.4f s)\n", total, StageTimings.processCPUSeconds()))
         }
     }
 

@@ -11,7 +11,7 @@ import Metrics
 /// * `stats`: per-image sufficient statistics: `Bleu` counts, `METEOR` statistics, `ROUGE_L` values, and for `CIDEr`
 ///   the tokenized captions (`TokenizedCaption(_:).ngrams` gives their n-gram counts and
 ///   `CiderD.documentFrequencies(of:)` the document frequencies).
-public struct CocoCaptionReport: Encodable {
+public struct CocoCaptionReport: Sendable {
     public static let schema = "mplug-eval.coco/1"
 
     public var corpus: [String: Double]
@@ -20,34 +20,26 @@ public struct CocoCaptionReport: Encodable {
     public var diagnostics: Diagnostics
     public var stats: Stats
 
-    public struct ImageScores: Encodable {
+    public struct ImageScores: Sendable {
         public var imageID: ImageID
         public var scores: [String: Double]
-
-        public func encode(to encoder: Encoder) throws {
-            var container = encoder.container(keyedBy: NameKey.self)
-            try container.encode(imageID, forKey: NameKey("image_id"))
-            for (name, value) in scores { try container.encode(value, forKey: NameKey(name)) }
-        }
     }
 
-    public struct Diagnostics: Encodable {
+    public struct Diagnostics: Sendable {
         public var bleuTotals: BleuCounts?
         /// Image id → the 23 METEOR statistics as `meteor-1.5.jar` prints them.
         public var meteorSegmentStats: [String: String]?
-        enum CodingKeys: String, CodingKey { case bleuTotals = "bleu_totalcomps", meteorSegmentStats = "meteor_segment_stats" }
     }
 
-    public struct Stats: Encodable {
+    public struct Stats: Sendable {
         public var bleu: [String: BleuCounts]?
         public var meteor: [String: MeteorStats]?
         public var rouge: [String: Double]?
         public var cider: [String: TokenizedImage]?
-        enum CodingKeys: String, CodingKey { case bleu = "Bleu", meteor = "METEOR", rouge = "ROUGE_L", cider = "CIDEr" }
     }
 
     /// The tokenized captions of one image.
-    public struct TokenizedImage: Encodable {
+    public struct TokenizedImage: Sendable {
         public var candidate: String
         public var references: [String]
     }
@@ -79,25 +71,45 @@ public struct CocoCaptionReport: Encodable {
             })
     }
 
-    enum CodingKeys: String, CodingKey {
-        case schema, corpus, imgToEval, imageOrder = "image_order", diagnostics, stats
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(Self.schema, forKey: .schema)
-        try container.encode(corpus, forKey: .corpus)
-        try container.encode(imgToEval, forKey: .imgToEval)
-        try container.encode(imageOrder, forKey: .imageOrder)
-        try container.encode(diagnostics, forKey: .diagnostics)
-        try container.encode(stats, forKey: .stats)
-    }
-
-    /// The document as JSON with sorted keys.
-    public func jsonData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(self)
+    /// The document as JSON (sorted keys, compact, trailing newline).
+    public func jsonData() -> Data {
+        func byImage<T>(_ values: [String: T], _ transform: (T) -> JSONOutput) -> JSONOutput {
+            .object(values.map { ($0.key, transform($0.value)) })
+        }
+        func imageID(_ id: ImageID) -> JSONOutput {
+            switch id {
+            case let .int(value): return .int(value)
+            case let .string(value): return .string(value)
+            }
+        }
+        func bleu(_ counts: BleuCounts) -> JSONOutput {
+            let four = { (v: SIMD4<Int>) in JSONOutput.array((0..<4).map { .int(v[$0]) }) }
+            return .object([("testlen", .int(counts.testLength)), ("reflen", .int(counts.referenceLength)),
+                            ("guess", four(counts.guess)), ("correct", four(counts.correct))])
+        }
+        var diagnosticsMembers: [(String, JSONOutput)] = []
+        if let totals = diagnostics.bleuTotals { diagnosticsMembers.append(("bleu_totalcomps", bleu(totals))) }
+        if let meteor = diagnostics.meteorSegmentStats { diagnosticsMembers.append(("meteor_segment_stats", byImage(meteor) { .string($0) })) }
+        var statsMembers: [(String, JSONOutput)] = []
+        if let values = stats.bleu { statsMembers.append(("Bleu", byImage(values, bleu))) }
+        if let values = stats.meteor { statsMembers.append(("METEOR", byImage(values) { .array($0.values.map { .double($0) }) })) }
+        if let values = stats.rouge { statsMembers.append(("ROUGE_L", byImage(values) { .double($0) })) }
+        if let values = stats.cider {
+            statsMembers.append(("CIDEr", byImage(values) {
+                .object([("candidate", .string($0.candidate)), ("references", .array($0.references.map { .string($0) }))])
+            }))
+        }
+        let document = JSONOutput.object([
+            ("schema", .string(Self.schema)),
+            ("corpus", .object(corpus.map { ($0.key, .double($0.value)) })),
+            ("imgToEval", byImage(imgToEval) { image in
+                .object([("image_id", imageID(image.imageID))] + image.scores.map { ($0.key, .double($0.value)) })
+            }),
+            ("image_order", .array(imageOrder.map(imageID))),
+            ("diagnostics", .object(diagnosticsMembers)),
+            ("stats", .object(statsMembers)),
+        ])
+        return Data(document.bytes())
     }
 
     /// Corpus scores in pycocoevalcap's order, then any others by name.
@@ -126,11 +138,3 @@ public struct CocoCaptionReport: Encodable {
     }
 }
 
-/// A coding key made from any string.
-struct NameKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(_ string: String) { stringValue = string }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
-}

@@ -23,18 +23,41 @@ public enum CocoCaptionMetric: String, CaseIterable, Sendable {
     }
 }
 
-/// Wall-clock seconds of the stages of one run, in run order.
+/// Wall-clock and process CPU seconds of the stages of one run, in run order.
 public struct StageTimings: Sendable {
-    public private(set) var stages: [(name: String, seconds: Double)] = []
+    public struct Stage: Sendable {
+        public var name: String
+        /// Elapsed wall-clock seconds.
+        public var seconds: Double
+        /// CPU seconds of the whole process (all threads) during the stage.
+        public var cpuSeconds: Double
+    }
+
+    public private(set) var stages: [Stage] = []
 
     public init() {}
 
     /// Runs `body` and records its duration under `name`.
     public mutating func measure<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
         let start = DispatchTime.now().uptimeNanoseconds
+        let cpuStart = Self.processCPUSeconds()
         let result = try body()
-        stages.append((name, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+        stages.append(Stage(name: name, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9,
+                            cpuSeconds: Self.processCPUSeconds() - cpuStart))
         return result
+    }
+
+    /// User + system CPU seconds of this process so far.
+    public static func processCPUSeconds() -> Double {
+        #if os(Linux)
+        let RUSAGE_SELF_WHO = __rusage_who_t(RUSAGE_SELF.rawValue)
+        #else
+        let RUSAGE_SELF_WHO = RUSAGE_SELF
+        #endif
+        var usage = rusage()
+        getrusage(RUSAGE_SELF_WHO, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }
 

@@ -125,8 +125,7 @@ private struct CorpusIndex {
 
     /// Document frequencies counted from the references of `stats`.
     init(_ stats: [CiderImageStats]) {
-        let occurrences = stats.reduce(0) { total, image in image.references.reduce(total) { $0 + $1.keys.count } }
-        table = NGramTable(minimumCapacity: occurrences)
+        table = NGramTable(minimumCapacity: 16 * stats.count)
         var lastImage: [Int32] = []
         for (imageIndex, image) in stats.enumerated() {
             for reference in image.references {
@@ -189,41 +188,49 @@ private struct SentenceVector {
     }
 }
 
-/// Open-addressing hash table from n-gram fingerprint to a dense id (linear probing; the
-/// fingerprints are already well mixed, so their low bits index the table directly).
+/// Open-addressing hash table from n-gram fingerprint to a dense id (linear probing, at most half
+/// full; the fingerprints are already well mixed, so their low bits index the table directly).
 struct NGramTable {
-    private var slots: [(key: UInt64, id: Int32)]
-    private let mask: Int
+    private var keys: [UInt64]
+    private var ids: [Int32]
+    private var mask: Int
+    private var count = 0
 
     init(minimumCapacity: Int) {
-        var capacity = 16
+        var capacity = 1024
         while capacity < 2 * minimumCapacity { capacity <<= 1 }
-        slots = Array(repeating: (0, -1), count: capacity)
+        keys = Array(repeating: 0, count: capacity)
+        ids = Array(repeating: -1, count: capacity)
         mask = capacity - 1
     }
 
     /// The id of `key`, inserting it with `nextID` if absent.
     mutating func insert(_ key: UInt64, nextID: Int32) -> Int32 {
         var i = Int(truncatingIfNeeded: key) & mask
-        while true {
-            let slot = slots[i]
-            if slot.id < 0 {
-                slots[i] = (key, nextID)
-                return nextID
-            }
-            if slot.key == key { return slot.id }
+        while ids[i] >= 0 {
+            if keys[i] == key { return ids[i] }
             i = (i + 1) & mask
         }
+        keys[i] = key
+        ids[i] = nextID
+        count += 1
+        if 2 * count > mask { grow() }
+        return nextID
     }
 
     /// The id of `key`, or −1.
     func find(_ key: UInt64) -> Int32 {
         var i = Int(truncatingIfNeeded: key) & mask
-        while true {
-            let slot = slots[i]
-            if slot.id < 0 { return -1 }
-            if slot.key == key { return slot.id }
+        while ids[i] >= 0 {
+            if keys[i] == key { return ids[i] }
             i = (i + 1) & mask
         }
+        return -1
+    }
+
+    private mutating func grow() {
+        let (oldKeys, oldIDs) = (keys, ids)
+        self = NGramTable(minimumCapacity: oldKeys.count)
+        for (key, id) in zip(oldKeys, oldIDs) where id >= 0 { _ = insert(key, nextID: id) }
     }
 }
