@@ -38,26 +38,27 @@ public struct CiderD: CaptionMetric {
     }
 
     public func scores(_ stats: [CiderImageStats]) -> CaptionScores {
-        let index = documentFrequencies.map { CorpusIndex($0) } ?? CorpusIndex(stats)
+        let index = documentFrequencies.map { CorpusIndex($0, referencesOf: stats) } ?? CorpusIndex(stats)
         let referenceLength = log(Double(documentFrequencies?.documentCount ?? stats.count))
-        // weight[id] = log(N) − log(max(1, df)); n-grams absent from the table have df 0.
-        var logOfCount: [Int32: Double] = [:]
-        let weights = index.documentFrequency.map { df -> Double in
-            let logDF: Double
-            if let cached = logOfCount[df] { logDF = cached } else { logDF = log(max(1.0, Double(df))); logOfCount[df] = logDF }
-            return referenceLength - logDF
-        }
+        // weight[id] = log(N) − log(max(1, df)); n-grams absent from the index have df 0.
+        let maxDF = Int(index.documentFrequency.max() ?? 0)
+        let logOfCount = (0...maxDF).map { log(max(1.0, Double($0))) }
+        let weights = index.documentFrequency.map { referenceLength - logOfCount[Int($0)] }
         var referenceValueByID = [Double](repeating: 0, count: weights.count)
+        var candidate = SentenceVector(), reference = SentenceVector()
+        var referenceCursor = 0   // position in index.referenceIDs
         var perImage: [Double] = []
         perImage.reserveCapacity(stats.count)
         for image in stats {
-            let candidate = SentenceVector(image.candidate, index: index, weights: weights, absentWeight: referenceLength)
+            candidate.fill(image.candidate, weights: weights, absentWeight: referenceLength) { index.table.find(image.candidate.keys[$0]) }
             var orderSums = SIMD4<Double>()
-            for reference in image.references {
-                let vector = SentenceVector(reference, index: index, weights: weights, absentWeight: referenceLength)
-                for (id, value) in zip(vector.ids, vector.values) where id >= 0 { referenceValueByID[Int(id)] = value }
-                orderSums += similarity(candidate, vector, referenceValueByID)
-                for id in vector.ids where id >= 0 { referenceValueByID[Int(id)] = 0 }
+            for ngrams in image.references {
+                let base = referenceCursor
+                reference.fill(ngrams, weights: weights, absentWeight: referenceLength) { index.referenceIDs[base + $0] }
+                referenceCursor += ngrams.keys.count
+                for (id, value) in zip(reference.ids, reference.values) { referenceValueByID[Int(id)] = value }
+                orderSums += similarity(candidate, reference, referenceValueByID)
+                for id in reference.ids { referenceValueByID[Int(id)] = 0 }
             }
             // np.mean over the 4 orders: first element plus the sum of the rest, then / 4.
             var score = (orderSums[0] + (((-0.0 + orderSums[1]) + orderSums[2]) + orderSums[3])) / 4
@@ -68,7 +69,8 @@ public struct CiderD: CaptionMetric {
         return CaptionScores(names: scoreNames, corpus: [numpyMean(perImage)], perImage: perImage.map { [$0] })
     }
 
-    /// Per-order clipped cosine similarity times the length penalty.
+    /// Per-order clipped cosine similarity times the length penalty. `referenceValueByID` holds
+    /// the reference's weights by n-gram id (0 for n-grams not in the reference).
     private func similarity(_ candidate: SentenceVector, _ reference: SentenceVector,
                             _ referenceValueByID: [Double]) -> SIMD4<Double> {
         let delta = Double(candidate.length - reference.length)
@@ -76,9 +78,9 @@ public struct CiderD: CaptionMetric {
         var result = SIMD4<Double>()
         for order in 0..<NGramCounts.maxOrder {
             var value = 0.0
-            for j in candidate.ranges[order] {
+            for j in candidate.range(order) {
                 let id = candidate.ids[j]
-                guard id >= 0 else { continue }   // absent from every reference: contributes 0
+                guard id >= 0 else { continue }   // absent from every reference: adds min(v, 0)·0 = 0
                 let referenceValue = referenceValueByID[Int(id)]
                 value += min(candidate.values[j], referenceValue) * referenceValue
             }
@@ -117,11 +119,14 @@ public struct CiderDocumentFrequencies: Codable, Sendable, Equatable {
     }
 }
 
-/// Reference n-grams numbered densely, with their document frequencies.
+/// Reference n-grams numbered densely, with their document frequencies, and the id of every
+/// reference n-gram of the scored images in order (images, references, keys).
 private struct CorpusIndex {
-    var table: NGramTable
+    var table = NGramTable(minimumCapacity: 0)
     var keys: [UInt64] = []
     var documentFrequency: [Int32] = []
+    /// Ids of the scored images' reference n-grams, in order (every reference n-gram has an id).
+    var referenceIDs: [Int32] = []
 
     /// Document frequencies counted from the references of `stats`.
     init(_ stats: [CiderImageStats]) {
@@ -140,13 +145,14 @@ private struct CorpusIndex {
                         lastImage[Int(id)] = Int32(imageIndex)
                         documentFrequency[Int(id)] += 1
                     }
+                    referenceIDs.append(id)
                 }
             }
         }
     }
 
-    /// Fixed document frequencies.
-    init(_ frequencies: CiderDocumentFrequencies) {
+    /// Fixed document frequencies, with the reference n-grams of `stats` looked up.
+    init(_ frequencies: CiderDocumentFrequencies, referencesOf stats: [CiderImageStats]) {
         table = NGramTable(minimumCapacity: frequencies.frequencies.count)
         // Sorted so that ids do not depend on dictionary order.
         for (key, count) in frequencies.frequencies.sorted(by: { $0.key < $1.key }) {
@@ -154,36 +160,61 @@ private struct CorpusIndex {
             keys.append(key)
             documentFrequency.append(Int32(count))
         }
+        // Reference n-grams missing from the fixed frequencies get df 0 (as pycocoevalcap's
+        // defaultdict would give them).
+        for image in stats {
+            for reference in image.references {
+                for key in reference.keys {
+                    let id = table.insert(key, nextID: Int32(keys.count))
+                    if id == keys.count {
+                        keys.append(key)
+                        documentFrequency.append(0)
+                    }
+                    referenceIDs.append(id)
+                }
+            }
+        }
     }
 }
 
-/// A sentence's tf-idf vector: per n-gram its dense id (−1 if absent from the index) and weight.
+/// Scratch space for one sentence's tf-idf vector: per n-gram its dense id (−1 if absent from
+/// the index) and weight `tf · (log N − log max(1, df))`, with per-order norms.
 private struct SentenceVector {
-    var ids: [Int32]
-    var values: [Double]
-    /// Index ranges of orders 1…4 in `ids`/`values`.
-    var ranges: [Range<Int>]
+    var ids: [Int32] = []
+    var values: [Double] = []
+    var orderStarts = SIMD4<Int32>()
+    var end: Int32 = 0
     /// Euclidean norm per order.
-    var norms: SIMD4<Double>
+    var norms = SIMD4<Double>()
     /// pycocoevalcap's `length`: the number of bigrams.
-    var length: Int
+    var length = 0
 
-    init(_ ngrams: NGramCounts, index: CorpusIndex, weights: [Double], absentWeight: Double) {
-        ids = ngrams.keys.map { index.table.find($0) }
-        values = []
-        values.reserveCapacity(ids.count)
-        ranges = (1...NGramCounts.maxOrder).map { ngrams.range(ofOrder: $0) }
+    @inline(__always)
+    func range(_ order: Int) -> Range<Int> {
+        Int(orderStarts[order])..<(order == 3 ? Int(end) : Int(orderStarts[order + 1]))
+    }
+
+    /// Fills the vector of `ngrams`; `idOf(j)` is the id of `ngrams.keys[j]`. Norms are summed
+    /// in key order, as pycocoevalcap does.
+    @inline(__always)
+    mutating func fill(_ ngrams: NGramCounts, weights: [Double], absentWeight: Double, idOf: (Int) -> Int32) {
+        ids.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
         var squares = SIMD4<Double>()
         length = 0
         for order in 0..<NGramCounts.maxOrder {
-            for j in ranges[order] {
-                let weight = ids[j] >= 0 ? weights[Int(ids[j])] : absentWeight
-                let value = Double(ngrams.counts[j]) * weight
+            let range = ngrams.range(ofOrder: order + 1)
+            orderStarts[order] = Int32(range.lowerBound)
+            for j in range {
+                let id = idOf(j)
+                let value = Double(ngrams.counts[j]) * (id >= 0 ? weights[Int(id)] : absentWeight)
+                ids.append(id)
                 values.append(value)
                 squares[order] += value * value
                 if order == 1 { length += Int(ngrams.counts[j]) }
             }
         }
+        end = Int32(ids.count)
         norms = squares.squareRoot()
     }
 }
