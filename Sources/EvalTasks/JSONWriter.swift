@@ -3,7 +3,7 @@
 ///
 /// Faster than `JSONEncoder` for large reports. Doubles are written in their shortest round-trip
 /// form (`0.1`, `1e-15`); non-finite doubles, which JSON cannot hold, are written as `null`.
-public indirect enum JSONOutput: Sendable {
+public enum JSONOutput: Sendable {
     case null
     case bool(Bool)
     case int(Int)
@@ -37,7 +37,8 @@ public indirect enum JSONOutput: Sendable {
             out.append(UInt8(ascii: "]"))
         case let .object(members):
             out.append(UInt8(ascii: "{"))
-            let sorted = members.sorted { $0.0.unicodeScalars.lexicographicallyPrecedes($1.0.unicodeScalars) }
+            // UTF-8 byte order is Unicode code point order.
+            let sorted = members.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
             for (i, (key, value)) in sorted.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 Self.writeString(key, into: &out)

@@ -44,7 +44,6 @@ public struct CiderD: CaptionMetric {
         let maxDF = Int(index.documentFrequency.max() ?? 0)
         let logOfCount = (0...maxDF).map { log(max(1.0, Double($0))) }
         let weights = index.documentFrequency.map { referenceLength - logOfCount[Int($0)] }
-        var referenceValueByID = [Double](repeating: 0, count: weights.count)
         var candidate = SentenceVector(), reference = SentenceVector()
         var referenceCursor = 0   // position in index.referenceIDs
         var perImage: [Double] = []
@@ -56,9 +55,7 @@ public struct CiderD: CaptionMetric {
                 let base = referenceCursor
                 reference.fill(ngrams, weights: weights, absentWeight: referenceLength) { index.referenceIDs[base + $0] }
                 referenceCursor += ngrams.keys.count
-                for (id, value) in zip(reference.ids, reference.values) { referenceValueByID[Int(id)] = value }
-                orderSums += similarity(candidate, reference, referenceValueByID)
-                for id in reference.ids { referenceValueByID[Int(id)] = 0 }
+                orderSums += similarity(candidate, reference)
             }
             // np.mean over the 4 orders: first element plus the sum of the rest, then / 4.
             var score = (orderSums[0] + (((-0.0 + orderSums[1]) + orderSums[2]) + orderSums[3])) / 4
@@ -69,19 +66,19 @@ public struct CiderD: CaptionMetric {
         return CaptionScores(names: scoreNames, corpus: [numpyMean(perImage)], perImage: perImage.map { [$0] })
     }
 
-    /// Per-order clipped cosine similarity times the length penalty. `referenceValueByID` holds
-    /// the reference's weights by n-gram id (0 for n-grams not in the reference).
-    private func similarity(_ candidate: SentenceVector, _ reference: SentenceVector,
-                            _ referenceValueByID: [Double]) -> SIMD4<Double> {
+    /// Per-order clipped cosine similarity times the length penalty.
+    private func similarity(_ candidate: SentenceVector, _ reference: SentenceVector) -> SIMD4<Double> {
         let delta = Double(candidate.length - reference.length)
         let penalty = pow(M_E, -(delta * delta) / (2 * Self.sigma * Self.sigma))
         var result = SIMD4<Double>()
         for order in 0..<NGramCounts.maxOrder {
             var value = 0.0
+            let referenceRange = reference.range(order)
             for j in candidate.range(order) {
+                // An n-gram missing from the reference adds min(v, 0)·0 = 0 (v ≥ 0): skipped.
                 let id = candidate.ids[j]
-                guard id >= 0 else { continue }   // absent from every reference: adds min(v, 0)·0 = 0
-                let referenceValue = referenceValueByID[Int(id)]
+                guard id >= 0, let r = referenceRange.first(where: { reference.ids[$0] == id }) else { continue }
+                let referenceValue = reference.values[r]
                 value += min(candidate.values[j], referenceValue) * referenceValue
             }
             if candidate.norms[order] != 0 && reference.norms[order] != 0 {
@@ -219,49 +216,49 @@ private struct SentenceVector {
     }
 }
 
-/// Open-addressing hash table from n-gram fingerprint to a dense id (linear probing, at most half
+/// Open-addressing hash table from n-gram fingerprint to a dense id (linear probing, at most 3/4
 /// full; the fingerprints are already well mixed, so their low bits index the table directly).
 struct NGramTable {
-    private var keys: [UInt64]
-    private var ids: [Int32]
+    private var slots: [(key: UInt64, id: Int32)]
     private var mask: Int
     private var count = 0
 
     init(minimumCapacity: Int) {
         var capacity = 1024
         while capacity < 2 * minimumCapacity { capacity <<= 1 }
-        keys = Array(repeating: 0, count: capacity)
-        ids = Array(repeating: -1, count: capacity)
+        slots = Array(repeating: (0, -1), count: capacity)
         mask = capacity - 1
     }
 
     /// The id of `key`, inserting it with `nextID` if absent.
     mutating func insert(_ key: UInt64, nextID: Int32) -> Int32 {
         var i = Int(truncatingIfNeeded: key) & mask
-        while ids[i] >= 0 {
-            if keys[i] == key { return ids[i] }
+        while true {
+            let slot = slots[i]
+            if slot.id < 0 { break }
+            if slot.key == key { return slot.id }
             i = (i + 1) & mask
         }
-        keys[i] = key
-        ids[i] = nextID
+        slots[i] = (key, nextID)
         count += 1
-        if 2 * count > mask { grow() }
+        if 4 * count > 3 * mask { grow() }
         return nextID
     }
 
     /// The id of `key`, or −1.
     func find(_ key: UInt64) -> Int32 {
         var i = Int(truncatingIfNeeded: key) & mask
-        while ids[i] >= 0 {
-            if keys[i] == key { return ids[i] }
+        while true {
+            let slot = slots[i]
+            if slot.id < 0 { return -1 }
+            if slot.key == key { return slot.id }
             i = (i + 1) & mask
         }
-        return -1
     }
 
     private mutating func grow() {
-        let (oldKeys, oldIDs) = (keys, ids)
-        self = NGramTable(minimumCapacity: oldKeys.count)
-        for (key, id) in zip(oldKeys, oldIDs) where id >= 0 { _ = insert(key, nextID: id) }
+        let old = slots
+        self = NGramTable(minimumCapacity: old.count)
+        for slot in old where slot.id >= 0 { _ = insert(slot.key, nextID: slot.id) }
     }
 }
