@@ -1,6 +1,7 @@
 import ArgumentParser
 import EvalTasks
 import Foundation
+import MetricResources
 import Metrics
 
 /// `mplug-eval coco`: BLEU, METEOR, ROUGE-L and CIDEr-D of COCO caption results, equal to
@@ -20,8 +21,11 @@ struct CocoCommand: ParsableCommand {
     @Option(help: "COCO results file: [{\"image_id\", \"caption\"}], one caption per image.")
     var results: String?
 
-    @Option(help: "Comma-separated metrics from \(CocoCaptionMetric.allCases.map(\.rawValue).joined(separator: ",")).")
-    var metrics: String = CocoCaptionMetric.defaults.map(\.rawValue).joined(separator: ",")
+    @Option(help: """
+        Comma-separated metrics from bleu,meteor,rouge,cider (default: all; METEOR is skipped with a note \
+        when its resources are not installed: \(MeteorResourceLoader.setupCommand)).
+        """)
+    var metrics: String?
 
     @Option(help: "Write the JSON result document (schema mplug-eval.coco/1) to this file.")
     var json: String?
@@ -37,7 +41,11 @@ struct CocoCommand: ParsableCommand {
         let progress = TerminalProgress()
         var stageTimings = StageTimings()
         let report: CocoCaptionReport = try exitingOnBadInput {
-            let chosen = try CocoCaptionMetric.parseList(metrics)
+            var chosen = try CocoCaptionMetric.parseList(metrics ?? "bleu,meteor,rouge,cider")
+            if metrics == nil && !MeteorResourceLoader.isInstalled() {
+                FileHandleStderr.write("note: METEOR skipped (resources not installed; run: \(MeteorResourceLoader.setupCommand))\n")
+                chosen.removeAll { $0 == .meteor }
+            }
             let (annotationsURL, resultsURL) = try inputFiles()
             progress.show("reading \(annotationsURL.lastPathComponent) and \(resultsURL.lastPathComponent)")
             let set = try stageTimings.measure("load") {
@@ -63,11 +71,9 @@ struct CocoCommand: ParsableCommand {
         }
     }
 
-    /// The METEOR scorer with its resources from disk.
+    /// The METEOR scorer with its resources from disk (memory-mapped index).
     private func loadMeteor() throws -> MeteorScorer {
-        // The resource loader (MetricResources) comes with the METEOR branch; until it is merged
-        // METEOR cannot be requested.
-        throw ValidationError("METEOR is not available in this build yet (its resource loader is not integrated); use --metrics bleu,rouge,cider")
+        MeteorScorer(resources: try MeteorResourceLoader.load())
     }
 
     /// The files to score: the options, or the bundled sample when both are absent.

@@ -5,10 +5,6 @@ import Metrics
 public enum CocoCaptionMetric: String, CaseIterable, Sendable {
     case bleu, meteor, rouge, cider
 
-    /// The metrics computed when none are named. METEOR joins once its resources can be loaded
-    /// by `MetricResources` (the scorer itself is integrated: `CocoCaptionTask.meteor`).
-    public static let defaults: [CocoCaptionMetric] = [.bleu, .rouge, .cider]
-
     /// Parses a comma-separated list (`bleu,meteor,rouge,cider`), keeping the canonical order.
     public static func parseList(_ text: String) throws -> [CocoCaptionMetric] {
         var chosen = Set<CocoCaptionMetric>()
@@ -71,9 +67,9 @@ public struct CocoCaptionTask: Sendable {
     /// The METEOR scorer (with its resources); required when `metrics` contains `.meteor`.
     public let meteor: MeteorScorer?
 
-    public init(metrics: [CocoCaptionMetric] = CocoCaptionMetric.defaults, meteor: MeteorScorer? = nil) throws {
+    public init(metrics: [CocoCaptionMetric], meteor: MeteorScorer? = nil) throws {
         if metrics.contains(.meteor) && meteor == nil {
-            throw TaskError.badInput("METEOR needs its resources (synonyms, paraphrases); run: bash scripts/setup.sh")
+            throw TaskError.badInput("METEOR needs its scorer and resources (MetricResources.MeteorResourceLoader)")
         }
         self.metrics = metrics
         self.meteor = meteor
