@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Sources/TestSupport"),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "MetricResources", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
-        .testTarget(name: "EvalTasksTests", dependencies: ["EvalTasks", "Metrics", "TestSupport"]),
+        .testTarget(name: "EvalTasksTests", dependencies: ["EvalTasks", "Metrics", "MetricResources", "TestSupport"]),
 
         // MARK: Micro-benchmarks (package-benchmark): `swift package benchmark`
         .executableTarget(name: "KernelBenchmarks", dependencies: [

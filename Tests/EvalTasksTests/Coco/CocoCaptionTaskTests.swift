@@ -1,6 +1,7 @@
 import XCTest
 @testable import EvalTasks
 import Metrics
+import MetricResources
 import TestSupport
 
 /// The whole COCO task (files → PTB tokenization → metrics → report) against pycocoevalcap 1.2.
@@ -118,5 +119,50 @@ final class CocoCaptionTaskTests: XCTestCase {
         XCTAssertEqual(report.jsonData(), CocoCaptionReport(try evaluate(edgeCase.load())).jsonData())
         XCTAssertTrue(report.textTable().hasPrefix("metric    score\nBleu_1    0.6596\n"), report.textTable())
         XCTAssertTrue(report.markdownTable().contains("| CIDEr | 0.7781 |"), report.markdownTable())
+    }
+}
+
+/// METEOR inside the COCO task (needs `bash scripts/setup-meteor.sh`; the scorer's own parity
+/// tests are MetricsTests/MeteorScorerTests).
+final class CocoCaptionMeteorTests: XCTestCase {
+    private func scorer() throws -> MeteorScorer {
+        try XCTSkipUnless(MeteorResourceLoader.isInstalled(),
+                          "METEOR resources are not installed; run: \(MeteorResourceLoader.setupCommand)")
+        return MeteorScorer(resources: try MeteorResourceLoader.load())
+    }
+
+    func testMeteorOnTheDemoSet() throws {
+        let scorer = try scorer()
+        let name = "coco_val2014_fakecap_1000"
+        let set = try CocoCaptionSet.load(annotations: Fixtures.url("captions/\(name)/refs.json"),
+                                          results: Fixtures.url("captions/\(name)/cands.json"))
+        var timings = StageTimings()
+        let evaluation = try CocoCaptionTask(metrics: CocoCaptionMetric.allCases, meteor: scorer).evaluate(set, timings: &timings)
+        let report = CocoCaptionReport(evaluation)
+        let expected = try Fixtures.json("captions/\(name)/expected.json") as! [String: Any]
+        let corpus = expected["corpus"] as! [String: Double]
+        // Tolerances of the METEOR port (MeteorScorerTests): corpus 1e-4, statistics equal on ≥ 99.5% of images.
+        XCTAssertEqual(report.corpus["METEOR"]!, corpus["METEOR"]!, accuracy: 1e-4)
+        let lines = (expected["diagnostics"] as! [String: Any])["meteor_segment_stats"] as! [String: String]
+        let equal = lines.filter { report.diagnostics.meteorSegmentStats?[$0.key] == $0.value }.count
+        XCTAssertGreaterThanOrEqual(Double(equal) / Double(lines.count), 0.995, "\(equal)/\(lines.count) images")
+        XCTAssertEqual(report.stats.meteor?.count, 1000)
+        for metric in ["Bleu_4", "ROUGE_L", "CIDEr"] {
+            XCTAssertTrue(goldenClose(metric, report.corpus[metric]!, corpus[metric]!), metric)
+        }
+    }
+
+    /// pycocoevalcap lets the jar split a reference at `|||` into extra references; we keep it whole.
+    func testTripleBarInAReferenceStaysOneReference() throws {
+        let scorer = try scorer()
+        let edgeCase = try CocoEdgeCase.all().first { $0.name == "triple_bar_in_reference" }!
+        var timings = StageTimings()
+        let evaluation = try CocoCaptionTask(metrics: [.meteor], meteor: scorer).evaluate(edgeCase.load(), timings: &timings)
+        let special = evaluation.imageIDs.firstIndex(of: .int(900000001))!
+        let references = evaluation.tokenizedReferences[special]
+        XCTAssertEqual(references.count, 5)
+        XCTAssertTrue(references[4].contains("|"), references[4])
+        let stats = try XCTUnwrap(evaluation.meteor).images[special]
+        XCTAssertEqual(stats, scorer.segmentStats(candidate: evaluation.tokenizedCandidates[special], references: references))
     }
 }
