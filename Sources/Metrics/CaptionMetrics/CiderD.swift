@@ -128,7 +128,26 @@ private struct CorpusIndex {
     /// Document frequencies counted from the references of `stats`.
     init(_ stats: [CiderImageStats]) {
         table = NGramTable(minimumCapacity: 16 * stats.count)
-        var lastImage: [Int32] = []
+        addReferences(of: stats, countingDocuments: true)
+    }
+
+    /// Fixed document frequencies, with the reference n-grams of `stats` looked up. Reference
+    /// n-grams missing from `frequencies` get df 0 (as pycocoevalcap's defaultdict would give them).
+    init(_ frequencies: CiderDocumentFrequencies, referencesOf stats: [CiderImageStats]) {
+        table = NGramTable(minimumCapacity: frequencies.frequencies.count)
+        // Sorted so that ids do not depend on dictionary order.
+        for (key, count) in frequencies.frequencies.sorted(by: { $0.key < $1.key }) {
+            _ = table.insert(key, nextID: Int32(keys.count))
+            keys.append(key)
+            documentFrequency.append(Int32(count))
+        }
+        addReferences(of: stats, countingDocuments: false)
+    }
+
+    /// Numbers the reference n-grams of `stats` (new ones start at df 0) and records their ids in
+    /// order; when `countingDocuments`, adds 1 to an n-gram's df once per image that contains it.
+    private mutating func addReferences(of stats: [CiderImageStats], countingDocuments: Bool) {
+        var lastImage = [Int32](repeating: -1, count: keys.count)
         for (imageIndex, image) in stats.enumerated() {
             for reference in image.references {
                 for key in reference.keys {
@@ -138,34 +157,9 @@ private struct CorpusIndex {
                         documentFrequency.append(0)
                         lastImage.append(-1)
                     }
-                    if lastImage[Int(id)] != imageIndex {
+                    if countingDocuments && lastImage[Int(id)] != imageIndex {
                         lastImage[Int(id)] = Int32(imageIndex)
                         documentFrequency[Int(id)] += 1
-                    }
-                    referenceIDs.append(id)
-                }
-            }
-        }
-    }
-
-    /// Fixed document frequencies, with the reference n-grams of `stats` looked up.
-    init(_ frequencies: CiderDocumentFrequencies, referencesOf stats: [CiderImageStats]) {
-        table = NGramTable(minimumCapacity: frequencies.frequencies.count)
-        // Sorted so that ids do not depend on dictionary order.
-        for (key, count) in frequencies.frequencies.sorted(by: { $0.key < $1.key }) {
-            _ = table.insert(key, nextID: Int32(keys.count))
-            keys.append(key)
-            documentFrequency.append(Int32(count))
-        }
-        // Reference n-grams missing from the fixed frequencies get df 0 (as pycocoevalcap's
-        // defaultdict would give them).
-        for image in stats {
-            for reference in image.references {
-                for key in reference.keys {
-                    let id = table.insert(key, nextID: Int32(keys.count))
-                    if id == keys.count {
-                        keys.append(key)
-                        documentFrequency.append(0)
                     }
                     referenceIDs.append(id)
                 }
