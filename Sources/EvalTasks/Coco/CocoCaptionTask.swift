@@ -81,18 +81,19 @@ public struct CocoCaptionTask: Sendable {
         let tokenizer = PTBTokenizer()
         progress("tokenizing \(set.references.reduce(0) { $0 + $1.count }) references and \(set.candidates.count) candidates")
         let (references, candidates) = timings.measure("tokenize") { () -> ([[String]], [String]) in
-            let flat = tokenizer.tokenize(set.references.flatMap { $0 })
+            // The two batches of pycocoevalcap (all references, then all candidates), run concurrently.
+            let batches = concurrentMap([set.references.flatMap { $0 }, set.candidates], tokenizer.tokenize)
             var references: [[String]] = []
             references.reserveCapacity(set.references.count)
             var next = 0
             for captions in set.references {
-                references.append(Array(flat[next..<(next + captions.count)]))
+                references.append(Array(batches[0][next..<(next + captions.count)]))
                 next += captions.count
             }
-            return (references, tokenizer.tokenize(set.candidates))
+            return (references, batches[1])
         }
         let samples = timings.measure("encode") {
-            zip(candidates, references).map { CaptionSample(candidate: $0, references: $1) }
+            concurrentMap(Array(zip(candidates, references))) { CaptionSample(candidate: $0, references: $1) }
         }
         var evaluation = CocoCaptionEvaluation(imageIDs: set.imageIDs, tokenizedReferences: references,
                                                tokenizedCandidates: candidates)

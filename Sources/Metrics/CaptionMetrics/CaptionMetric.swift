@@ -69,17 +69,7 @@ public struct CaptionMetricStats<Metric: CaptionMetric>: ResamplableScores, Send
     /// Computes the statistics of every sample (images in parallel chunks; the result does not
     /// depend on the number of threads).
     public init(metric: Metric, itemIDs: [String], samples: [CaptionSample]) {
-        let chunkSize = 256
-        let chunkCount = (samples.count + chunkSize - 1) / chunkSize
-        var chunks = [[Metric.ImageStats]](repeating: [], count: chunkCount)
-        chunks.withUnsafeMutableBufferPointer { output in
-            let output = output
-            DispatchQueue.concurrentPerform(iterations: chunkCount) { c in
-                let range = (c * chunkSize)..<min(samples.count, (c + 1) * chunkSize)
-                output[c] = samples[range].map(metric.imageStats)
-            }
-        }
-        self.init(metric: metric, itemIDs: itemIDs, images: chunks.flatMap { $0 })
+        self.init(metric: metric, itemIDs: itemIDs, images: concurrentMap(samples, metric.imageStats))
     }
 
     public var itemCount: Int { images.count }
@@ -130,4 +120,25 @@ private func pairwiseSum(_ a: UnsafeBufferPointer<Double>, from start: Int, coun
     var half = n / 2
     half -= half % 8
     return pairwiseSum(a, from: start, count: half) + pairwiseSum(a, from: start + half, count: n - half)
+}
+
+/// Runs `body` on consecutive ranges (chunks of `chunkSize`) covering `0..<count`, concurrently.
+func concurrentChunks(_ count: Int, chunkSize: Int = 256, _ body: (Range<Int>) -> Void) {
+    let chunkCount = (count + chunkSize - 1) / chunkSize
+    DispatchQueue.concurrentPerform(iterations: chunkCount) { c in
+        body((c * chunkSize)..<min(count, (c + 1) * chunkSize))
+    }
+}
+
+/// `values.map(transform)`, computed in concurrent chunks; the result is in order.
+public func concurrentMap<T, R>(_ values: [T], _ transform: (T) -> R) -> [R] {
+    let chunkSize = 256
+    var chunks = [[R]](repeating: [], count: (values.count + chunkSize - 1) / chunkSize)
+    chunks.withUnsafeMutableBufferPointer { output in
+        let output = output
+        concurrentChunks(values.count, chunkSize: chunkSize) { range in
+            output[range.lowerBound / chunkSize] = values[range].map(transform)
+        }
+    }
+    return chunks.flatMap { $0 }
 }

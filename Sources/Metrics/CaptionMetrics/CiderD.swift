@@ -33,7 +33,9 @@ public struct CiderD: CaptionMetric {
         let index = CorpusIndex(stats)
         var frequencies: [UInt64: Int] = [:]
         frequencies.reserveCapacity(index.keys.count)
-        for (id, key) in index.keys.enumerated() { frequencies[key] = Int(index.documentFrequency[id]) }
+        for (id, key) in index.keys.enumerated() where index.documentFrequency[id] > 0 {
+            frequencies[key] = Int(index.documentFrequency[id])
+        }
         return CiderDocumentFrequencies(documentCount: stats.count, frequencies: frequencies)
     }
 
@@ -44,24 +46,34 @@ public struct CiderD: CaptionMetric {
         let maxDF = Int(index.documentFrequency.max() ?? 0)
         let logOfCount = (0...maxDF).map { log(max(1.0, Double($0))) }
         let weights = index.documentFrequency.map { referenceLength - logOfCount[Int($0)] }
-        var candidate = SentenceVector(), reference = SentenceVector()
-        var referenceCursor = 0   // position in index.referenceIDs
-        var perImage: [Double] = []
-        perImage.reserveCapacity(stats.count)
-        for image in stats {
-            candidate.fill(image.candidate, weights: weights, absentWeight: referenceLength) { index.table.find(image.candidate.keys[$0]) }
-            var orderSums = SIMD4<Double>()
-            for ngrams in image.references {
-                let base = referenceCursor
-                reference.fill(ngrams, weights: weights, absentWeight: referenceLength) { index.referenceIDs[base + $0] }
-                referenceCursor += ngrams.keys.count
-                orderSums += similarity(candidate, reference)
+        // Where each image's reference n-grams start in index.referenceIDs.
+        var referenceStart = [Int](repeating: 0, count: stats.count + 1)
+        for (i, image) in stats.enumerated() {
+            referenceStart[i + 1] = image.references.reduce(referenceStart[i]) { $0 + $1.keys.count }
+        }
+        var perImage = [Double](repeating: 0, count: stats.count)
+        perImage.withUnsafeMutableBufferPointer { output in
+            let output = output
+            concurrentChunks(stats.count) { range in
+                var candidate = SentenceVector(), reference = SentenceVector()
+                for i in range {
+                    let image = stats[i]
+                    candidate.fill(image.candidate, weights: weights, absentWeight: referenceLength) { index.id(of: image.candidate.keys[$0]) }
+                    var orderSums = SIMD4<Double>()
+                    var cursor = referenceStart[i]
+                    for ngrams in image.references {
+                        let base = cursor
+                        reference.fill(ngrams, weights: weights, absentWeight: referenceLength) { index.referenceIDs[base + $0] }
+                        cursor += ngrams.keys.count
+                        orderSums += similarity(candidate, reference)
+                    }
+                    // np.mean over the 4 orders: first element plus the sum of the rest, then / 4.
+                    var score = (orderSums[0] + (((-0.0 + orderSums[1]) + orderSums[2]) + orderSums[3])) / 4
+                    score /= Double(image.references.count)
+                    score *= 10.0
+                    output[i] = score
+                }
             }
-            // np.mean over the 4 orders: first element plus the sum of the rest, then / 4.
-            var score = (orderSums[0] + (((-0.0 + orderSums[1]) + orderSums[2]) + orderSums[3])) / 4
-            score /= Double(image.references.count)
-            score *= 10.0
-            perImage.append(score)
         }
         return CaptionScores(names: scoreNames, corpus: [numpyMean(perImage)], perImage: perImage.map { [$0] })
     }
@@ -118,53 +130,94 @@ public struct CiderDocumentFrequencies: Codable, Sendable, Equatable {
 
 /// Reference n-grams numbered densely, with their document frequencies, and the id of every
 /// reference n-gram of the scored images in order (images, references, keys).
+///
+/// The n-grams are split by one fingerprint bit into two partitions, indexed in parallel; the id of
+/// an n-gram is `local id · 2 + partition`.
 private struct CorpusIndex {
-    var table = NGramTable(minimumCapacity: 0)
+    private static let partitionCount = 2
+    private var tables: [NGramTable] = []
+    /// N-gram fingerprint by id (0 for the unused ids of the shorter partition).
     var keys: [UInt64] = []
+    /// Document frequency by id (0 for unused ids).
     var documentFrequency: [Int32] = []
     /// Ids of the scored images' reference n-grams, in order (every reference n-gram has an id).
     var referenceIDs: [Int32] = []
 
+    @inline(__always)
+    private static func partition(_ key: UInt64) -> Int { Int(truncatingIfNeeded: key >> 32) & 1 }
+
     /// Document frequencies counted from the references of `stats`.
     init(_ stats: [CiderImageStats]) {
-        table = NGramTable(minimumCapacity: 16 * stats.count)
-        addReferences(of: stats, countingDocuments: true)
+        self.init(stats, fixed: [:], countingDocuments: true)
     }
 
     /// Fixed document frequencies, with the reference n-grams of `stats` looked up. Reference
     /// n-grams missing from `frequencies` get df 0 (as pycocoevalcap's defaultdict would give them).
     init(_ frequencies: CiderDocumentFrequencies, referencesOf stats: [CiderImageStats]) {
-        table = NGramTable(minimumCapacity: frequencies.frequencies.count)
-        // Sorted so that ids do not depend on dictionary order.
-        for (key, count) in frequencies.frequencies.sorted(by: { $0.key < $1.key }) {
-            _ = table.insert(key, nextID: Int32(keys.count))
-            keys.append(key)
-            documentFrequency.append(Int32(count))
-        }
-        addReferences(of: stats, countingDocuments: false)
+        self.init(stats, fixed: frequencies.frequencies, countingDocuments: false)
     }
 
-    /// Numbers the reference n-grams of `stats` (new ones start at df 0) and records their ids in
-    /// order; when `countingDocuments`, adds 1 to an n-gram's df once per image that contains it.
-    private mutating func addReferences(of stats: [CiderImageStats], countingDocuments: Bool) {
-        var lastImage = [Int32](repeating: -1, count: keys.count)
-        for (imageIndex, image) in stats.enumerated() {
-            for reference in image.references {
-                for key in reference.keys {
-                    let id = table.insert(key, nextID: Int32(keys.count))
-                    if id == keys.count {
+    /// The id of `key`, or −1.
+    @inline(__always)
+    func id(of key: UInt64) -> Int32 {
+        let p = Self.partition(key)
+        let local = tables[p].find(key)
+        return local < 0 ? -1 : local << 1 | Int32(p)
+    }
+
+    private init(_ stats: [CiderImageStats], fixed: [UInt64: Int], countingDocuments: Bool) {
+        let occurrences = stats.reduce(0) { total, image in image.references.reduce(total) { $0 + $1.keys.count } }
+        // Sorted so that ids do not depend on dictionary order.
+        let fixedEntries = fixed.sorted { $0.key < $1.key }
+        var parts = [(table: NGramTable, keys: [UInt64], frequency: [Int32])](
+            repeating: (NGramTable(minimumCapacity: 0), [], []), count: Self.partitionCount)
+        referenceIDs = [Int32](repeating: 0, count: occurrences)
+        referenceIDs.withUnsafeMutableBufferPointer { ids in
+            parts.withUnsafeMutableBufferPointer { parts in
+                let (ids, parts) = (ids, parts)
+                DispatchQueue.concurrentPerform(iterations: Self.partitionCount) { p in
+                    var table = NGramTable(minimumCapacity: 8 * stats.count + fixed.count / 2)
+                    var keys: [UInt64] = [], frequency: [Int32] = []
+                    for (key, count) in fixedEntries where Self.partition(key) == p {
+                        _ = table.insert(key, nextID: Int32(keys.count))
                         keys.append(key)
-                        documentFrequency.append(0)
-                        lastImage.append(-1)
+                        frequency.append(Int32(count))
                     }
-                    if countingDocuments && lastImage[Int(id)] != imageIndex {
-                        lastImage[Int(id)] = Int32(imageIndex)
-                        documentFrequency[Int(id)] += 1
+                    var lastImage = [Int32](repeating: -1, count: keys.count)
+                    var cursor = 0
+                    for (imageIndex, image) in stats.enumerated() {
+                        for reference in image.references {
+                            for key in reference.keys {
+                                defer { cursor += 1 }
+                                guard Self.partition(key) == p else { continue }
+                                let id = table.insert(key, nextID: Int32(keys.count))
+                                if id == keys.count {
+                                    keys.append(key)
+                                    frequency.append(0)
+                                    lastImage.append(-1)
+                                }
+                                if countingDocuments && lastImage[Int(id)] != imageIndex {
+                                    lastImage[Int(id)] = Int32(imageIndex)
+                                    frequency[Int(id)] += 1
+                                }
+                                ids[cursor] = id << 1 | Int32(p)
+                            }
+                        }
                     }
-                    referenceIDs.append(id)
+                    parts[p] = (table, keys, frequency)
                 }
             }
         }
+        let idCount = Self.partitionCount * (parts.map(\.keys.count).max() ?? 0)
+        keys = [UInt64](repeating: 0, count: idCount)
+        documentFrequency = [Int32](repeating: 0, count: idCount)
+        for (p, part) in parts.enumerated() {
+            for local in part.keys.indices {
+                keys[local << 1 | p] = part.keys[local]
+                documentFrequency[local << 1 | p] = part.frequency[local]
+            }
+        }
+        tables = parts.map(\.table)
     }
 }
 
