@@ -30,26 +30,19 @@ public struct CiderD: CaptionMetric {
 
     /// The document frequencies of the references of `stats` (each image counts once per n-gram).
     public static func documentFrequencies(of stats: [CiderImageStats]) -> CiderDocumentFrequencies {
-        let index = CorpusIndex(stats)
-        var frequencies: [UInt64: Int] = [:]
-        frequencies.reserveCapacity(index.keys.count)
-        for (id, key) in index.keys.enumerated() where index.documentFrequency[id] > 0 {
-            frequencies[key] = Int(index.documentFrequency[id])
-        }
-        return CiderDocumentFrequencies(documentCount: stats.count, frequencies: frequencies)
+        let weights = CorpusWeights(stats, fixed: nil, referenceLength: 0, keepFrequencies: true)
+        return CiderDocumentFrequencies(documentCount: stats.count, frequencies: weights.frequencies)
     }
 
     public func scores(_ stats: [CiderImageStats]) -> CaptionScores {
-        let index = documentFrequencies.map { CorpusIndex($0, referencesOf: stats) } ?? CorpusIndex(stats)
         let referenceLength = log(Double(documentFrequencies?.documentCount ?? stats.count))
-        // weight[id] = log(N) − log(max(1, df)); n-grams absent from the index have df 0.
-        let maxDF = Int(index.documentFrequency.max() ?? 0)
-        let logOfCount = (0...maxDF).map { log(max(1.0, Double($0))) }
-        let weights = index.documentFrequency.map { referenceLength - logOfCount[Int($0)] }
-        // Where each image's reference n-grams start in index.referenceIDs.
+        let weights = CorpusWeights(stats, fixed: documentFrequencies, referenceLength: referenceLength, keepFrequencies: false)
+        // Where each image's n-grams start in weights.reference and weights.candidate.
         var referenceStart = [Int](repeating: 0, count: stats.count + 1)
+        var candidateStart = [Int](repeating: 0, count: stats.count + 1)
         for (i, image) in stats.enumerated() {
             referenceStart[i + 1] = image.references.reduce(referenceStart[i]) { $0 + $1.keys.count }
+            candidateStart[i + 1] = candidateStart[i] + image.candidate.keys.count
         }
         var perImage = [Double](repeating: 0, count: stats.count)
         perImage.withUnsafeMutableBufferPointer { output in
@@ -58,12 +51,11 @@ public struct CiderD: CaptionMetric {
                 var candidate = SentenceVector(), reference = SentenceVector()
                 for i in range {
                     let image = stats[i]
-                    candidate.fill(image.candidate, weights: weights, absentWeight: referenceLength) { index.id(of: image.candidate.keys[$0]) }
+                    candidate.fill(image.candidate, weights: weights.candidate, from: candidateStart[i])
                     var orderSums = SIMD4<Double>()
                     var cursor = referenceStart[i]
                     for ngrams in image.references {
-                        let base = cursor
-                        reference.fill(ngrams, weights: weights, absentWeight: referenceLength) { index.referenceIDs[base + $0] }
+                        reference.fill(ngrams, weights: weights.reference, from: cursor)
                         cursor += ngrams.keys.count
                         orderSums += similarity(candidate, reference)
                     }
@@ -88,8 +80,8 @@ public struct CiderD: CaptionMetric {
             let referenceRange = reference.range(order)
             for j in candidate.range(order) {
                 // An n-gram missing from the reference adds min(v, 0)·0 = 0 (v ≥ 0): skipped.
-                let id = candidate.ids[j]
-                guard id >= 0, let r = referenceRange.first(where: { reference.ids[$0] == id }) else { continue }
+                let key = candidate.keys[j]
+                guard let r = referenceRange.first(where: { reference.keys[$0] == key }) else { continue }
                 let referenceValue = reference.values[r]
                 value += min(candidate.values[j], referenceValue) * referenceValue
             }
@@ -128,103 +120,101 @@ public struct CiderDocumentFrequencies: Codable, Sendable, Equatable {
     }
 }
 
-/// Reference n-grams numbered densely, with their document frequencies, and the id of every
-/// reference n-gram of the scored images in order (images, references, keys).
+/// The weight `log(N) − log(max(1, df))` of every n-gram occurrence of the scored images, in order
+/// (reference occurrences: images, references, keys; candidate occurrences: images, keys).
 ///
-/// The n-grams are split by one fingerprint bit into two partitions, indexed in parallel; the id of
-/// an n-gram is `local id · 2 + partition`.
-private struct CorpusIndex {
-    private static let partitionCount = 2
-    private var tables: [NGramTable] = []
-    /// N-gram fingerprint by id (0 for the unused ids of the shorter partition).
-    var keys: [UInt64] = []
-    /// Document frequency by id (0 for unused ids).
-    var documentFrequency: [Int32] = []
-    /// Ids of the scored images' reference n-grams, in order (every reference n-gram has an id).
-    var referenceIDs: [Int32] = []
+/// Document frequencies are counted cache-blocked: occurrences are first split by fingerprint
+/// bits into partitions small enough that each partition's hash table stays in the L2 cache;
+/// the partitions are then processed concurrently.
+private struct CorpusWeights {
+    private static let partitionBits = 5
+    private static let partitionCount = 1 << partitionBits
+
+    var reference: [Double]
+    var candidate: [Double]
+    /// N-gram → document frequency (only with `keepFrequencies`).
+    var frequencies: [UInt64: Int] = [:]
 
     @inline(__always)
-    private static func partition(_ key: UInt64) -> Int { Int(truncatingIfNeeded: key >> 32) & 1 }
+    private static func partition(_ key: UInt64) -> Int { Int(truncatingIfNeeded: key >> 40) & (partitionCount - 1) }
 
-    /// Document frequencies counted from the references of `stats`.
-    init(_ stats: [CiderImageStats]) {
-        self.init(stats, fixed: [:], countingDocuments: true)
-    }
+    /// Counts document frequencies from the references of `stats` (`fixed == nil`, pycocoevalcap)
+    /// or takes them from `fixed` (n-grams it lacks have df 0, as pycocoevalcap's defaultdict).
+    init(_ stats: [CiderImageStats], fixed: CiderDocumentFrequencies?, referenceLength: Double, keepFrequencies: Bool) {
+        var referenceKeys: [UInt64] = [], referenceImage: [Int32] = [], candidateKeys: [UInt64] = []
+        for (imageIndex, image) in stats.enumerated() {
+            for ngrams in image.references {
+                referenceKeys.append(contentsOf: ngrams.keys)
+                referenceImage.append(contentsOf: repeatElement(Int32(imageIndex), count: ngrams.keys.count))
+            }
+            candidateKeys.append(contentsOf: image.candidate.keys)
+        }
+        func buckets(_ keys: [UInt64]) -> [[Int32]] {
+            var result = [[Int32]](repeating: [], count: Self.partitionCount)
+            for (i, key) in keys.enumerated() { result[Self.partition(key)].append(Int32(i)) }
+            return result
+        }
+        let (referenceBuckets, candidateBuckets) = (buckets(referenceKeys), buckets(candidateKeys))
+        var fixedBuckets = [[(key: UInt64, count: Int32)]](repeating: [], count: Self.partitionCount)
+        for (key, count) in fixed?.frequencies ?? [:] { fixedBuckets[Self.partition(key)].append((key, Int32(count))) }
+        let maxCount = max(stats.count, fixed?.frequencies.values.max() ?? 0)
+        let logOfCount = (0...maxCount).map { log(max(1.0, Double($0))) }
 
-    /// Fixed document frequencies, with the reference n-grams of `stats` looked up. Reference
-    /// n-grams missing from `frequencies` get df 0 (as pycocoevalcap's defaultdict would give them).
-    init(_ frequencies: CiderDocumentFrequencies, referencesOf stats: [CiderImageStats]) {
-        self.init(stats, fixed: frequencies.frequencies, countingDocuments: false)
-    }
-
-    /// The id of `key`, or −1.
-    @inline(__always)
-    func id(of key: UInt64) -> Int32 {
-        let p = Self.partition(key)
-        let local = tables[p].find(key)
-        return local < 0 ? -1 : local << 1 | Int32(p)
-    }
-
-    private init(_ stats: [CiderImageStats], fixed: [UInt64: Int], countingDocuments: Bool) {
-        let occurrences = stats.reduce(0) { total, image in image.references.reduce(total) { $0 + $1.keys.count } }
-        // Sorted so that ids do not depend on dictionary order.
-        let fixedEntries = fixed.sorted { $0.key < $1.key }
-        var parts = [(table: NGramTable, keys: [UInt64], frequency: [Int32])](
-            repeating: (NGramTable(minimumCapacity: 0), [], []), count: Self.partitionCount)
-        referenceIDs = [Int32](repeating: 0, count: occurrences)
-        referenceIDs.withUnsafeMutableBufferPointer { ids in
-            parts.withUnsafeMutableBufferPointer { parts in
-                let (ids, parts) = (ids, parts)
-                DispatchQueue.concurrentPerform(iterations: Self.partitionCount) { p in
-                    var table = NGramTable(minimumCapacity: 8 * stats.count + fixed.count / 2)
-                    var keys: [UInt64] = [], frequency: [Int32] = []
-                    for (key, count) in fixedEntries where Self.partition(key) == p {
-                        _ = table.insert(key, nextID: Int32(keys.count))
-                        keys.append(key)
-                        frequency.append(Int32(count))
-                    }
-                    var lastImage = [Int32](repeating: -1, count: keys.count)
-                    var cursor = 0
-                    for (imageIndex, image) in stats.enumerated() {
-                        for reference in image.references {
-                            for key in reference.keys {
-                                defer { cursor += 1 }
-                                guard Self.partition(key) == p else { continue }
-                                let id = table.insert(key, nextID: Int32(keys.count))
-                                if id == keys.count {
-                                    keys.append(key)
-                                    frequency.append(0)
-                                    lastImage.append(-1)
-                                }
-                                if countingDocuments && lastImage[Int(id)] != imageIndex {
-                                    lastImage[Int(id)] = Int32(imageIndex)
-                                    frequency[Int(id)] += 1
-                                }
-                                ids[cursor] = id << 1 | Int32(p)
+        var reference = [Double](repeating: 0, count: referenceKeys.count)
+        var candidate = [Double](repeating: 0, count: candidateKeys.count)
+        var partitionFrequencies = [[UInt64: Int]](repeating: [:], count: Self.partitionCount)
+        reference.withUnsafeMutableBufferPointer { reference in
+            candidate.withUnsafeMutableBufferPointer { candidate in
+                partitionFrequencies.withUnsafeMutableBufferPointer { partitionFrequencies in
+                    let (reference, candidate, partitionFrequencies) = (reference, candidate, partitionFrequencies)
+                    DispatchQueue.concurrentPerform(iterations: Self.partitionCount) { p in
+                        var table = NGramTable(minimumCapacity: referenceBuckets[p].count / 2 + fixedBuckets[p].count)
+                        var keys: [UInt64] = [], documentFrequency: [Int32] = [], lastImage: [Int32] = []
+                        func id(_ key: UInt64) -> Int {
+                            let id = Int(table.insert(key, nextID: Int32(keys.count)))
+                            if id == keys.count {
+                                keys.append(key)
+                                documentFrequency.append(0)
+                                lastImage.append(-1)
                             }
+                            return id
+                        }
+                        for (key, count) in fixedBuckets[p] { documentFrequency[id(key)] = count }
+                        var ids: [Int32] = []
+                        ids.reserveCapacity(referenceBuckets[p].count)
+                        for i in referenceBuckets[p] {
+                            let id = id(referenceKeys[Int(i)])
+                            if fixed == nil && lastImage[id] != referenceImage[Int(i)] {
+                                lastImage[id] = referenceImage[Int(i)]
+                                documentFrequency[id] += 1
+                            }
+                            ids.append(Int32(id))
+                        }
+                        let weight = documentFrequency.map { referenceLength - logOfCount[Int($0)] }
+                        for (i, id) in zip(referenceBuckets[p], ids) { reference[Int(i)] = weight[Int(id)] }
+                        for i in candidateBuckets[p] {
+                            let id = table.find(candidateKeys[Int(i)])
+                            candidate[Int(i)] = id < 0 ? referenceLength : weight[Int(id)]
+                        }
+                        if keepFrequencies {
+                            partitionFrequencies[p] = Dictionary(uniqueKeysWithValues: zip(keys, documentFrequency.map { Int($0) }))
                         }
                     }
-                    parts[p] = (table, keys, frequency)
                 }
             }
         }
-        let idCount = Self.partitionCount * (parts.map(\.keys.count).max() ?? 0)
-        keys = [UInt64](repeating: 0, count: idCount)
-        documentFrequency = [Int32](repeating: 0, count: idCount)
-        for (p, part) in parts.enumerated() {
-            for local in part.keys.indices {
-                keys[local << 1 | p] = part.keys[local]
-                documentFrequency[local << 1 | p] = part.frequency[local]
-            }
+        self.reference = reference
+        self.candidate = candidate
+        if keepFrequencies {
+            frequencies = partitionFrequencies.reduce(into: [:]) { $0.merge($1) { a, _ in a } }
         }
-        tables = parts.map(\.table)
     }
 }
 
-/// Scratch space for one sentence's tf-idf vector: per n-gram its dense id (−1 if absent from
-/// the index) and weight `tf · (log N − log max(1, df))`, with per-order norms.
+/// Scratch space for one sentence's tf-idf vector: per n-gram its fingerprint and weight
+/// `tf · (log N − log max(1, df))`, with per-order norms.
 private struct SentenceVector {
-    var ids: [Int32] = []
+    var keys: [UInt64] = []
     var values: [Double] = []
     var orderStarts = SIMD4<Int32>()
     var end: Int32 = 0
@@ -238,11 +228,11 @@ private struct SentenceVector {
         Int(orderStarts[order])..<(order == 3 ? Int(end) : Int(orderStarts[order + 1]))
     }
 
-    /// Fills the vector of `ngrams`; `idOf(j)` is the id of `ngrams.keys[j]`. Norms are summed
-    /// in key order, as pycocoevalcap does.
+    /// Fills the vector of `ngrams` whose weights start at `weights[start]`. Norms are summed in
+    /// key order, as pycocoevalcap does.
     @inline(__always)
-    mutating func fill(_ ngrams: NGramCounts, weights: [Double], absentWeight: Double, idOf: (Int) -> Int32) {
-        ids.removeAll(keepingCapacity: true)
+    mutating func fill(_ ngrams: NGramCounts, weights: [Double], from start: Int) {
+        keys = ngrams.keys
         values.removeAll(keepingCapacity: true)
         var squares = SIMD4<Double>()
         length = 0
@@ -250,15 +240,13 @@ private struct SentenceVector {
             let range = ngrams.range(ofOrder: order + 1)
             orderStarts[order] = Int32(range.lowerBound)
             for j in range {
-                let id = idOf(j)
-                let value = Double(ngrams.counts[j]) * (id >= 0 ? weights[Int(id)] : absentWeight)
-                ids.append(id)
+                let value = Double(ngrams.counts[j]) * weights[start + j]
                 values.append(value)
                 squares[order] += value * value
                 if order == 1 { length += Int(ngrams.counts[j]) }
             }
         }
-        end = Int32(ids.count)
+        end = Int32(keys.count)
         norms = squares.squareRoot()
     }
 }
