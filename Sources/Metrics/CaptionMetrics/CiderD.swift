@@ -141,34 +141,35 @@ private struct CorpusWeights {
     /// Counts document frequencies from the references of `stats` (`fixed == nil`, pycocoevalcap)
     /// or takes them from `fixed` (n-grams it lacks have df 0, as pycocoevalcap's defaultdict).
     init(_ stats: [CiderImageStats], fixed: CiderDocumentFrequencies?, referenceLength: Double, keepFrequencies: Bool) {
-        var referenceKeys: [UInt64] = [], referenceImage: [Int32] = [], candidateKeys: [UInt64] = []
+        // Split the occurrences into partitions, keeping their order within each partition.
+        var referenceKeys = [[UInt64]](repeating: [], count: Self.partitionCount)
+        var referenceImages = [[Int32]](repeating: [], count: Self.partitionCount)
+        var candidateKeys = [[UInt64]](repeating: [], count: Self.partitionCount)
         for (imageIndex, image) in stats.enumerated() {
             for ngrams in image.references {
-                referenceKeys.append(contentsOf: ngrams.keys)
-                referenceImage.append(contentsOf: repeatElement(Int32(imageIndex), count: ngrams.keys.count))
+                for key in ngrams.keys {
+                    let p = Self.partition(key)
+                    referenceKeys[p].append(key)
+                    referenceImages[p].append(Int32(imageIndex))
+                }
             }
-            candidateKeys.append(contentsOf: image.candidate.keys)
+            for key in image.candidate.keys { candidateKeys[Self.partition(key)].append(key) }
         }
-        func buckets(_ keys: [UInt64]) -> [[Int32]] {
-            var result = [[Int32]](repeating: [], count: Self.partitionCount)
-            for (i, key) in keys.enumerated() { result[Self.partition(key)].append(Int32(i)) }
-            return result
-        }
-        let (referenceBuckets, candidateBuckets) = (buckets(referenceKeys), buckets(candidateKeys))
         var fixedBuckets = [[(key: UInt64, count: Int32)]](repeating: [], count: Self.partitionCount)
         for (key, count) in fixed?.frequencies ?? [:] { fixedBuckets[Self.partition(key)].append((key, Int32(count))) }
         let maxCount = max(stats.count, fixed?.frequencies.values.max() ?? 0)
         let logOfCount = (0...maxCount).map { log(max(1.0, Double($0))) }
 
-        var reference = [Double](repeating: 0, count: referenceKeys.count)
-        var candidate = [Double](repeating: 0, count: candidateKeys.count)
+        // Per partition: document frequencies, then the weight of each occurrence.
+        var referenceWeights = [[Double]](repeating: [], count: Self.partitionCount)
+        var candidateWeights = [[Double]](repeating: [], count: Self.partitionCount)
         var partitionFrequencies = [[UInt64: Int]](repeating: [:], count: Self.partitionCount)
-        reference.withUnsafeMutableBufferPointer { reference in
-            candidate.withUnsafeMutableBufferPointer { candidate in
+        referenceWeights.withUnsafeMutableBufferPointer { referenceWeights in
+            candidateWeights.withUnsafeMutableBufferPointer { candidateWeights in
                 partitionFrequencies.withUnsafeMutableBufferPointer { partitionFrequencies in
-                    let (reference, candidate, partitionFrequencies) = (reference, candidate, partitionFrequencies)
+                    let (referenceWeights, candidateWeights, partitionFrequencies) = (referenceWeights, candidateWeights, partitionFrequencies)
                     DispatchQueue.concurrentPerform(iterations: Self.partitionCount) { p in
-                        var table = NGramTable(minimumCapacity: referenceBuckets[p].count / 2 + fixedBuckets[p].count)
+                        var table = NGramTable(minimumCapacity: referenceKeys[p].count / 2 + fixedBuckets[p].count)
                         var keys: [UInt64] = [], documentFrequency: [Int32] = [], lastImage: [Int32] = []
                         func id(_ key: UInt64) -> Int {
                             let id = Int(table.insert(key, nextID: Int32(keys.count)))
@@ -181,20 +182,20 @@ private struct CorpusWeights {
                         }
                         for (key, count) in fixedBuckets[p] { documentFrequency[id(key)] = count }
                         var ids: [Int32] = []
-                        ids.reserveCapacity(referenceBuckets[p].count)
-                        for i in referenceBuckets[p] {
-                            let id = id(referenceKeys[Int(i)])
-                            if fixed == nil && lastImage[id] != referenceImage[Int(i)] {
-                                lastImage[id] = referenceImage[Int(i)]
+                        ids.reserveCapacity(referenceKeys[p].count)
+                        for (key, image) in zip(referenceKeys[p], referenceImages[p]) {
+                            let id = id(key)
+                            if fixed == nil && lastImage[id] != image {
+                                lastImage[id] = image
                                 documentFrequency[id] += 1
                             }
                             ids.append(Int32(id))
                         }
                         let weight = documentFrequency.map { referenceLength - logOfCount[Int($0)] }
-                        for (i, id) in zip(referenceBuckets[p], ids) { reference[Int(i)] = weight[Int(id)] }
-                        for i in candidateBuckets[p] {
-                            let id = table.find(candidateKeys[Int(i)])
-                            candidate[Int(i)] = id < 0 ? referenceLength : weight[Int(id)]
+                        referenceWeights[p] = ids.map { weight[Int($0)] }
+                        candidateWeights[p] = candidateKeys[p].map { key in
+                            let id = table.find(key)
+                            return id < 0 ? referenceLength : weight[Int(id)]
                         }
                         if keepFrequencies {
                             partitionFrequencies[p] = Dictionary(uniqueKeysWithValues: zip(keys, documentFrequency.map { Int($0) }))
@@ -203,8 +204,28 @@ private struct CorpusWeights {
                 }
             }
         }
-        self.reference = reference
-        self.candidate = candidate
+
+        // Back to occurrence order.
+        var referenceCursor = [Int](repeating: 0, count: Self.partitionCount)
+        var candidateCursor = [Int](repeating: 0, count: Self.partitionCount)
+        reference = []
+        candidate = []
+        reference.reserveCapacity(referenceKeys.reduce(0) { $0 + $1.count })
+        candidate.reserveCapacity(candidateKeys.reduce(0) { $0 + $1.count })
+        for image in stats {
+            for ngrams in image.references {
+                for key in ngrams.keys {
+                    let p = Self.partition(key)
+                    reference.append(referenceWeights[p][referenceCursor[p]])
+                    referenceCursor[p] += 1
+                }
+            }
+            for key in image.candidate.keys {
+                let p = Self.partition(key)
+                candidate.append(candidateWeights[p][candidateCursor[p]])
+                candidateCursor[p] += 1
+            }
+        }
         if keepFrequencies {
             frequencies = partitionFrequencies.reduce(into: [:]) { $0.merge($1) { a, _ in a } }
         }
