@@ -159,19 +159,25 @@ private struct CorpusWeights {
         var referenceImages = [Int32](repeating: 0, count: referenceStart[partitions])
         var candidateKeys = [UInt64](repeating: 0, count: candidateStart[partitions])
         var referenceCursor = referenceStart, candidateCursor = candidateStart
-        for (imageIndex, image) in stats.enumerated() {
-            for ngrams in image.references {
-                for key in ngrams.keys {
-                    let p = Self.partition(key)
-                    referenceKeys[referenceCursor[p]] = key
-                    referenceImages[referenceCursor[p]] = Int32(imageIndex)
-                    referenceCursor[p] += 1
+        referenceKeys.withUnsafeMutableBufferPointer { referenceKeys in
+            referenceImages.withUnsafeMutableBufferPointer { referenceImages in
+                candidateKeys.withUnsafeMutableBufferPointer { candidateKeys in
+                    for (imageIndex, image) in stats.enumerated() {
+                        for ngrams in image.references {
+                            for key in ngrams.keys {
+                                let p = Self.partition(key)
+                                referenceKeys[referenceCursor[p]] = key
+                                referenceImages[referenceCursor[p]] = Int32(imageIndex)
+                                referenceCursor[p] += 1
+                            }
+                        }
+                        for key in image.candidate.keys {
+                            let p = Self.partition(key)
+                            candidateKeys[candidateCursor[p]] = key
+                            candidateCursor[p] += 1
+                        }
+                    }
                 }
-            }
-            for key in image.candidate.keys {
-                let p = Self.partition(key)
-                candidateKeys[candidateCursor[p]] = key
-                candidateCursor[p] += 1
             }
         }
         var fixedBuckets = [[(key: UInt64, count: Int32)]](repeating: [], count: partitions)
@@ -226,27 +232,33 @@ private struct CorpusWeights {
         }
 
         // Back to occurrence order.
-        reference = [Double](repeating: 0, count: referenceWeights.count)
-        candidate = [Double](repeating: 0, count: candidateWeights.count)
+        var reference = [Double](repeating: 0, count: referenceWeights.count)
+        var candidate = [Double](repeating: 0, count: candidateWeights.count)
         referenceCursor = referenceStart
         candidateCursor = candidateStart
-        var (r, c) = (0, 0)
-        for image in stats {
-            for ngrams in image.references {
-                for key in ngrams.keys {
-                    let p = Self.partition(key)
-                    reference[r] = referenceWeights[referenceCursor[p]]
-                    referenceCursor[p] += 1
-                    r += 1
+        reference.withUnsafeMutableBufferPointer { reference in
+            candidate.withUnsafeMutableBufferPointer { candidate in
+                var (r, c) = (0, 0)
+                for image in stats {
+                    for ngrams in image.references {
+                        for key in ngrams.keys {
+                            let p = Self.partition(key)
+                            reference[r] = referenceWeights[referenceCursor[p]]
+                            referenceCursor[p] += 1
+                            r += 1
+                        }
+                    }
+                    for key in image.candidate.keys {
+                        let p = Self.partition(key)
+                        candidate[c] = candidateWeights[candidateCursor[p]]
+                        candidateCursor[p] += 1
+                        c += 1
+                    }
                 }
             }
-            for key in image.candidate.keys {
-                let p = Self.partition(key)
-                candidate[c] = candidateWeights[candidateCursor[p]]
-                candidateCursor[p] += 1
-                c += 1
-            }
         }
+        self.reference = reference
+        self.candidate = candidate
         if keepFrequencies {
             frequencies = partitionFrequencies.reduce(into: [:]) { $0.merge($1) { a, _ in a } }
         }
