@@ -27,7 +27,7 @@ public enum CaptionGeneration {
     public static func resultsJSON(_ results: [Result]) throws -> Data {
         let entries: [[String: Any]] = results.map { r in
             let id: Any
-            switch r.imageID { case let .number(n): id = n; case let .name(s): id = s }
+            switch r.imageID { case let .int(n): id = n; case let .string(s): id = s }
             return ["image_id": id, "caption": r.caption]
         }
         return try JSONSerialization.data(withJSONObject: entries, options: [.prettyPrinted, .sortedKeys])

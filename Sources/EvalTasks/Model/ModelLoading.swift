@@ -77,7 +77,7 @@ struct ImageLookup {
 
     /// The id of a JSON `image_id` (a number, or a string of digits or a name).
     static func imageID(_ json: JSONValue?) -> ImageID? {
-        if let number = json?.int64Value, let id = Int(exactly: number) { return .number(id) }
+        if let number = json?.int64Value, let id = Int(exactly: number) { return .int(id) }
         if let text = json?.stringValue { return ImageID(fileName: text) }
         return nil
     }
