@@ -1,28 +1,88 @@
-/// One sentence as METEOR's matchers see it: normalized lowercased tokens and, per token, everything the
-/// four matchers compare. Computed once per sentence and reused for every hypothesis/reference pair.
-struct MeteorSentence {
-    var words: [String] = []
-    /// `String.hashCode` of each word: the exact matcher (and the "not already exact" tests) compare these.
-    var hashes: [Int32] = []
-    /// `hashCode` of each word's Snowball stem.
-    var stemHashes: [Int32] = []
+import Dispatch
+
+/// The features of one word that METEOR's matchers compare.
+struct MeteorWordFeatures {
+    /// `String.hashCode`: the exact matcher (and the "not already exact" tests) compare these.
+    var hash: Int32
+    /// `hashCode` of the Snowball stem.
+    var stemHash: Int32
     /// Sorted synset ids (own and base form's).
+    var synsets: [Int32]
+    /// Paraphrase-table word id (-1 = unknown).
+    var paraphraseID: Int32
+    var isFunctionWord: Bool
+
+    init(_ word: String, resources: MeteorResources) {
+        hash = javaHashCode(word)
+        stemHash = javaHashCode(SnowballEnglishStemmer.stem(word))
+        synsets = resources.synonyms.synsetIDs(for: word)
+        paraphraseID = resources.paraphrases.wordID(word)
+        isFunctionWord = resources.functionWords.contains(word.lowercased())
+    }
+}
+
+/// Word features and paraphrase-table bigram ranges computed once for all the sentences of a scoring run
+/// (captions repeat words a lot, so this does most lookups once).
+struct MeteorLexicon {
+    private(set) var words: [String: MeteorWordFeatures] = [:]
+    private(set) var bigrams: [MeteorParaphrases.Bigram: Range<Int>] = [:]
+
+    /// Features for every token in `sentences`, computed concurrently.
+    init(sentences: [[String]], resources: MeteorResources) {
+        var unique: [String] = []
+        var seen = Set<String>()
+        for sentence in sentences { for token in sentence where seen.insert(token).inserted { unique.append(token) } }
+        var features = [MeteorWordFeatures?](repeating: nil, count: unique.count)
+        features.withUnsafeMutableBufferPointer { out in
+            let out = out
+            concurrentChunks(unique.count) { range in
+                for i in range { out[i] = MeteorWordFeatures(unique[i], resources: resources) }
+            }
+        }
+        for (word, f) in zip(unique, features) { if let f { words[word] = f } }
+        for sentence in sentences where sentence.count > 1 {
+            for k in 1..<sentence.count {
+                let bigram = MeteorParaphrases.Bigram(first: words[sentence[k - 1]]?.paraphraseID ?? -1,
+                                                      second: words[sentence[k]]?.paraphraseID ?? -1)
+                if bigram.first >= 0, bigram.second >= 0, bigrams[bigram] == nil {
+                    bigrams[bigram] = resources.paraphrases.secondWordRange(bigram)
+                }
+            }
+        }
+    }
+}
+
+/// One sentence as METEOR's matchers see it: its tokens' features (struct of arrays) and, for each start
+/// position, the paraphrase-table phrases found there.
+struct MeteorSentence {
+    var hashes: [Int32] = []
+    var stemHashes: [Int32] = []
     var synsets: [[Int32]] = []
-    /// Paraphrase-table word ids (-1 = unknown).
     var paraphraseIDs: [Int32] = []
     var isFunctionWord: [Bool] = []
-    /// For each start position, the paraphrase-table phrases found there: (length, entry).
+    /// (length, entry) of the phrases starting at each position
     var phrasesAt: [[(length: Int, entry: Int32)]] = []
 
-    init(tokens: [String], resources: MeteorResources) {
-        words = tokens
-        hashes = tokens.map(javaHashCode)
-        stemHashes = tokens.map { javaHashCode(SnowballEnglishStemmer.stem($0)) }
-        synsets = tokens.map(resources.synonyms.synsetIDs)
-        paraphraseIDs = tokens.map(resources.paraphrases.wordID)
-        isFunctionWord = tokens.map { resources.functionWords.contains($0.lowercased()) }
-        phrasesAt = tokens.indices.map { resources.paraphrases.phrases(in: paraphraseIDs, from: $0) }
+    var count: Int { hashes.count }
+
+    init(tokens: [String], lexicon: MeteorLexicon, resources: MeteorResources) {
+        for token in tokens {
+            let f = lexicon.words[token] ?? MeteorWordFeatures(token, resources: resources)
+            hashes.append(f.hash)
+            stemHashes.append(f.stemHash)
+            synsets.append(f.synsets)
+            paraphraseIDs.append(f.paraphraseID)
+            isFunctionWord.append(f.isFunctionWord)
+        }
+        phrasesAt = tokens.indices.map { resources.paraphrases.phrases(in: paraphraseIDs, from: $0, bigrams: lexicon.bigrams) }
     }
+}
+
+/// Runs `body` on consecutive chunks of 0..<count on all cores.
+func concurrentChunks(_ count: Int, _ body: (Range<Int>) -> Void) {
+    let chunk = 64
+    let chunks = (count + chunk - 1) / chunk
+    DispatchQueue.concurrentPerform(iterations: chunks) { c in body((c * chunk)..<min(count, (c + 1) * chunk)) }
 }
 
 /// A candidate match: reference words `start ..< start+length` with test words `matchStart ..< matchStart+matchLength`.
@@ -47,7 +107,7 @@ struct MeteorAligner {
 
     /// The statistics of the best alignment of `test` against `reference`.
     func stats(test t: MeteorSentence, reference r: MeteorSentence) -> MeteorStats {
-        let n1 = t.words.count, n2 = r.words.count
+        let n1 = t.count, n2 = r.count
         var candidates = [[MeteorMatch]](repeating: [], count: n2)
         var coverage1 = [Int](repeating: 0, count: n1), coverage2 = [Int](repeating: 0, count: n2)
         func add(_ m: MeteorMatch) {
@@ -92,24 +152,25 @@ struct MeteorAligner {
         }
 
         // Fix matches that are the only candidate at their position and overlap nothing else.
-        var initial = PartialAlignment(referenceLength: n2, testLength: n1)
+        var fixed = [MeteorMatch?](repeating: nil, count: n2)
+        var initial = PartialAlignment(testLength: n1, referenceLength: n2)
         for i in 0..<n2 where candidates[i].count == 1 {
             let m = candidates[i][0]
             let overlap = (0..<m.length).contains { coverage2[i + $0] != 1 }
                 || (0..<m.matchLength).contains { coverage1[m.matchStart + $0] != 1 }
             if !overlap {
-                initial.matches[i] = m
+                fixed[i] = m
                 initial.setUsed(m)
             }
         }
-        let best = resolve(candidates, initial)
+        let alignment = resolve(candidates, fixed: fixed, initial)
 
         var stats = MeteorStats()
         stats.testLength = n1
         stats.referenceLength = n2
         stats.testFunctionWords = t.isFunctionWord.filter { $0 }.count
         stats.referenceFunctionWords = r.isFunctionWord.filter { $0 }.count
-        for case let m? in best.matches {
+        for case let m? in alignment {
             for k in 0..<m.matchLength {
                 if t.isFunctionWord[m.matchStart + k] { stats.stages[m.module].testFunction += 1 } else { stats.stages[m.module].testContent += 1 }
             }
@@ -117,15 +178,15 @@ struct MeteorAligner {
                 if r.isFunctionWord[m.start + k] { stats.stages[m.module].referenceFunction += 1 } else { stats.stages[m.module].referenceContent += 1 }
             }
         }
-        stats.chunks = chunkCount(best.matches)
+        stats.chunks = chunkCount(alignment)
         stats.testWordMatches = stats.testTotalMatches
         stats.referenceWordMatches = stats.referenceTotalMatches
         return stats
     }
 
-    /// A partial path of the beam search over reference positions.
+    /// A partial path of the beam search over reference positions. The matches a path chooses are kept in a
+    /// shared list (`Choice`, linked through `lastChoice`), so paths are small values that copy without allocating.
     private struct PartialAlignment {
-        var matches: [MeteorMatch?]
         /// Weighted matched words (Java `int` fields updated with `+=` of a double, hence truncated).
         var matches1 = 0
         var matches2 = 0
@@ -133,13 +194,14 @@ struct MeteorAligner {
         var idx = 0
         var lastMatchEnd = -1
         var distance = 0
-        var used1: [Bool]
-        var used2: [Bool]
+        var used1: WordSet
+        var used2: WordSet
+        /// Index of this path's latest choice in the shared choice list, or -1.
+        var lastChoice: Int32 = -1
 
-        init(referenceLength: Int, testLength: Int) {
-            matches = [MeteorMatch?](repeating: nil, count: referenceLength)
-            used1 = [Bool](repeating: false, count: testLength)
-            used2 = [Bool](repeating: false, count: referenceLength)
+        init(testLength: Int, referenceLength: Int) {
+            used1 = WordSet(count: testLength)
+            used2 = WordSet(count: referenceLength)
         }
 
         func isUsed(_ m: MeteorMatch) -> Bool {
@@ -147,8 +209,8 @@ struct MeteorAligner {
         }
 
         mutating func setUsed(_ m: MeteorMatch) {
-            for k in 0..<m.length { used2[m.start + k] = true }
-            for k in 0..<m.matchLength { used1[m.matchStart + k] = true }
+            for k in 0..<m.length { used2.insert(m.start + k) }
+            for k in 0..<m.matchLength { used1.insert(m.matchStart + k) }
         }
 
         /// Counts `m` as the next match of this path (everything but the distance).
@@ -170,6 +232,12 @@ struct MeteorAligner {
         }
     }
 
+    /// A match chosen by a path, linked to the path's previous choice.
+    private struct Choice {
+        var match: MeteorMatch
+        var previous: Int32
+    }
+
     /// Stable sort by `compare` (Java's `Collections.sort` is stable).
     private func ranked(_ paths: [PartialAlignment]) -> [PartialAlignment] {
         let order = paths.indices.sorted { a, b in
@@ -179,7 +247,12 @@ struct MeteorAligner {
         return order.map { paths[$0] }
     }
 
-    private func resolve(_ candidates: [[MeteorMatch]], _ start: PartialAlignment) -> PartialAlignment {
+    /// The beam search (`Aligner.resolve`); returns the best path's match at each reference position.
+    ///
+    /// The jar reads a path's pending fixed match from the path's match array at `idx`; every match covers at
+    /// least one word on each side, so a path's own choices all lie before `idx` and that entry is `fixed[idx]`.
+    private func resolve(_ candidates: [[MeteorMatch]], fixed: [MeteorMatch?], _ start: PartialAlignment) -> [MeteorMatch?] {
+        var choices: [Choice] = []
         var next = [start]
         for current in 0...candidates.count {
             let paths = ranked(next)
@@ -194,7 +267,7 @@ struct MeteorAligner {
                 if path.used2[current] {
                     if current < path.idx {
                         next.append(path)
-                    } else if let m = path.matches[path.idx] {
+                    } else if let m = fixed[path.idx] {
                         path.advance(over: m)
                         path.distance += abs(m.start - m.matchStart)
                         next.append(path)
@@ -204,7 +277,8 @@ struct MeteorAligner {
                 for m in candidates[current] where !path.isUsed(m) {
                     var extended = path
                     extended.setUsed(m)
-                    extended.matches[current] = m
+                    choices.append(Choice(match: m, previous: path.lastChoice))
+                    extended.lastChoice = Int32(choices.count - 1)
                     extended.advance(over: m)
                     // The jar adds this distance to the path being extended, not to the new one.
                     path.distance += abs(m.start - m.matchStart)
@@ -219,7 +293,14 @@ struct MeteorAligner {
             }
             if next.isEmpty, let first = paths.first { next.append(first) }
         }
-        return ranked(next).first ?? start
+        var alignment = fixed
+        var choice = (ranked(next).first ?? start).lastChoice
+        while choice >= 0 {
+            let c = choices[Int(choice)]
+            alignment[c.match.start] = c.match
+            choice = c.previous
+        }
+        return alignment
     }
 
     /// The number of chunks of the final alignment (`getCountAndChunks`).
@@ -237,6 +318,29 @@ struct MeteorAligner {
         }
         if lastMatchEnd != -1 { chunks += 1 }
         return chunks
+    }
+}
+
+/// A set of word positions: inline bits for the first 128 positions, an array beyond (long sentences only).
+struct WordSet {
+    private var low: UInt64 = 0
+    private var high: UInt64 = 0
+    private var rest: [UInt64]
+
+    init(count: Int) {
+        rest = count > 128 ? [UInt64](repeating: 0, count: (count - 128 + 63) / 64) : []
+    }
+
+    subscript(i: Int) -> Bool {
+        if i < 64 { return low & (1 << UInt64(i)) != 0 }
+        if i < 128 { return high & (1 << UInt64(i - 64)) != 0 }
+        return rest[(i - 128) / 64] & (1 << UInt64((i - 128) % 64)) != 0
+    }
+
+    mutating func insert(_ i: Int) {
+        if i < 64 { low |= 1 << UInt64(i) } else if i < 128 { high |= 1 << UInt64(i - 64) } else {
+            rest[(i - 128) / 64] |= 1 << UInt64((i - 128) % 64)
+        }
     }
 }
 

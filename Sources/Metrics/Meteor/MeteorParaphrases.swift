@@ -23,9 +23,16 @@ struct MeteorParaphrases {
         UnsafeBufferPointer(rebasing: paraphraseWords[Int(paraphraseOffsets[Int(entry)])..<Int(paraphraseOffsets[Int(entry) + 1])])
     }
 
+    /// Two consecutive word ids.
+    struct Bigram: Hashable {
+        var first: Int32
+        var second: Int32
+    }
+
     /// The entries whose reference phrase equals `words[start ..< start+length]`, as (length, entry) pairs
-    /// ordered by length then file order (the jar's `getReferencePaths`).
-    func phrases(in words: [Int32], from start: Int) -> [(length: Int, entry: Int32)] {
+    /// ordered by length then file order (the jar's `getReferencePaths`). `bigrams` may hold precomputed
+    /// `secondWordRange` results.
+    func phrases(in words: [Int32], from start: Int, bigrams: [Bigram: Range<Int>] = [:]) -> [(length: Int, entry: Int32)] {
         var found: [(length: Int, entry: Int32)] = []
         let first = words[start]
         guard first >= 0, Int(first) + 1 < firstWordStart.count else { return found }
@@ -40,12 +47,32 @@ struct MeteorParaphrases {
             guard start + depth < words.count, lo < hi else { break }
             let next = words[start + depth]
             if next < 0 { break }
-            let newLo = lowerBound(lo, hi, depth) { $0 >= next }
-            let newHi = lowerBound(newLo, hi, depth) { $0 > next }
-            lo = newLo; hi = newHi
+            let range = depth == 1
+                ? bigrams[Bigram(first: first, second: next)] ?? narrow(lo..<hi, position: 1, to: next)
+                : narrow(lo..<hi, position: depth, to: next)
+            lo = range.lowerBound; hi = range.upperBound
             depth += 1
         }
         return found
+    }
+
+    /// The entries whose reference phrase starts with the two words of `bigram`.
+    func secondWordRange(_ bigram: Bigram) -> Range<Int> {
+        guard bigram.first >= 0, Int(bigram.first) + 1 < firstWordStart.count else { return 0..<0 }
+        let lo = Int(firstWordStart[Int(bigram.first)]), hi = Int(firstWordStart[Int(bigram.first) + 1])
+        // One-word phrases sort before the longer ones.
+        var a = lo, b = hi
+        while a < b {
+            let mid = (a + b) / 2
+            if phraseLength(mid) > 1 { b = mid } else { a = mid + 1 }
+        }
+        return narrow(a..<hi, position: 1, to: bigram.second)
+    }
+
+    /// The sub-range of `range` (entries sorted by their word at `position`) whose word there is `word`.
+    private func narrow(_ range: Range<Int>, position: Int, to word: Int32) -> Range<Int> {
+        let lo = lowerBound(range.lowerBound, range.upperBound, position) { $0 >= word }
+        return lo..<lowerBound(lo, range.upperBound, position) { $0 > word }
     }
 
     private func phraseLength(_ entry: Int) -> Int { Int(referenceOffsets[entry + 1] - referenceOffsets[entry]) }
@@ -75,7 +102,10 @@ public struct MeteorParaphraseTableBuilder {
     public var entryCount: Int { referenceOffsets.count - 1 }
 
     /// Adds one entry (in file order): the words of the reference-side phrase and of its paraphrase.
+    /// Entries with an empty side are skipped (the jar would never look up an empty reference phrase, and
+    /// `paraphrase-en.gz` has no empty paraphrase).
     public mutating func add(reference: [String], paraphrase: [String]) {
+        guard !reference.isEmpty, !paraphrase.isEmpty else { return }
         for w in reference { referenceWords.append(id(w)) }
         referenceOffsets.append(Int32(referenceWords.count))
         for w in paraphrase { paraphraseWords.append(id(w)) }
@@ -107,7 +137,6 @@ public struct MeteorParaphraseTableBuilder {
         sortedParaphraseWords.reserveCapacity(paraphraseWords.count)
         for e in order {
             let p = phrase(e)
-            // Empty phrases are never reached by the jar's lookups (they sit at the trie root); they sort first.
             if let first = p.first { firstWordStart[Int(first) + 1] += 1 }
             sortedReferenceWords += p
             sortedReferenceOffsets.append(Int32(sortedReferenceWords.count))
