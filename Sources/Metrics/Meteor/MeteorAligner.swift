@@ -21,60 +21,96 @@ struct MeteorWordFeatures {
     }
 }
 
-/// Word features and paraphrase-table bigram ranges computed once for all the sentences of a scoring run
-/// (captions repeat words a lot, so this does most lookups once).
+/// The words of all sentences of a scoring run, numbered, with their features and the paraphrase-table bigram
+/// ranges they need, computed once (captions repeat words a lot).
 struct MeteorLexicon {
-    private(set) var words: [String: MeteorWordFeatures] = [:]
-    private(set) var bigrams: [MeteorParaphrases.Bigram: Range<Int>] = [:]
+    /// The sentences given to `init`, as word numbers.
+    let sentences: [[Int32]]
+    let features: [MeteorWordFeatures]
+    /// All words' synsets back to back; word `w`'s are `synsetStorage[synsetRanges[w]]`.
+    let synsetStorage: [Int32]
+    let synsetRanges: [Range<Int>]
+    let bigrams: [MeteorParaphrases.Bigram: Range<Int>]
 
-    /// Features for every token in `sentences`, computed concurrently.
-    init(sentences: [[String]], resources: MeteorResources) {
-        var unique: [String] = []
-        var seen = Set<String>()
-        for sentence in sentences { for token in sentence where seen.insert(token).inserted { unique.append(token) } }
-        var features = [MeteorWordFeatures?](repeating: nil, count: unique.count)
-        features.withUnsafeMutableBufferPointer { out in
-            let out = out
-            concurrentChunks(unique.count) { range in
-                for i in range { out[i] = MeteorWordFeatures(unique[i], resources: resources) }
+    init(sentences tokenSentences: [[String]], resources: MeteorResources) {
+        var numbers: [String: Int32] = [:]
+        var words: [String] = []
+        sentences = tokenSentences.map { sentence in
+            sentence.map { token in
+                if let n = numbers[token] { return n }
+                let n = Int32(words.count)
+                numbers[token] = n
+                words.append(token)
+                return n
             }
         }
-        for (word, f) in zip(unique, features) { if let f { words[word] = f } }
+        var computed = [MeteorWordFeatures?](repeating: nil, count: words.count)
+        computed.withUnsafeMutableBufferPointer { out in
+            let out = out
+            concurrentChunks(words.count) { range in
+                for i in range { out[i] = MeteorWordFeatures(words[i], resources: resources) }
+            }
+        }
+        features = computed.compactMap { $0 }
+        var storage: [Int32] = [], ranges: [Range<Int>] = []
+        for f in features {
+            ranges.append(storage.count..<(storage.count + f.synsets.count))
+            storage += f.synsets
+        }
+        synsetStorage = storage
+        synsetRanges = ranges
+        var bigrams: [MeteorParaphrases.Bigram: Range<Int>] = [:]
         for sentence in sentences where sentence.count > 1 {
             for k in 1..<sentence.count {
-                let bigram = MeteorParaphrases.Bigram(first: words[sentence[k - 1]]?.paraphraseID ?? -1,
-                                                      second: words[sentence[k]]?.paraphraseID ?? -1)
+                let bigram = MeteorParaphrases.Bigram(first: features[Int(sentence[k - 1])].paraphraseID,
+                                                      second: features[Int(sentence[k])].paraphraseID)
                 if bigram.first >= 0, bigram.second >= 0, bigrams[bigram] == nil {
                     bigrams[bigram] = resources.paraphrases.secondWordRange(bigram)
                 }
             }
         }
+        self.bigrams = bigrams
+    }
+
+    /// True when words `a` and `b` share a synset.
+    func shareSynset(_ a: Int32, _ b: Int32) -> Bool {
+        let ra = synsetRanges[Int(a)], rb = synsetRanges[Int(b)]
+        if ra.isEmpty || rb.isEmpty { return false }
+        return synsetStorage.withUnsafeBufferPointer { s in
+            var i = ra.lowerBound, j = rb.lowerBound
+            while i < ra.upperBound && j < rb.upperBound {
+                if s[i] == s[j] { return true }
+                if s[i] < s[j] { i += 1 } else { j += 1 }
+            }
+            return false
+        }
     }
 }
 
-/// One sentence as METEOR's matchers see it: its tokens' features (struct of arrays) and, for each start
+/// One sentence as METEOR's matchers see it: its words' features (struct of arrays) and, for each start
 /// position, the paraphrase-table phrases found there.
 struct MeteorSentence {
+    /// Word numbers in the lexicon.
+    var words: [Int32] = []
     var hashes: [Int32] = []
     var stemHashes: [Int32] = []
-    var synsets: [[Int32]] = []
     var paraphraseIDs: [Int32] = []
     var isFunctionWord: [Bool] = []
     /// (length, entry) of the phrases starting at each position
     var phrasesAt: [[(length: Int, entry: Int32)]] = []
 
-    var count: Int { hashes.count }
+    var count: Int { words.count }
 
-    init(tokens: [String], lexicon: MeteorLexicon, resources: MeteorResources) {
-        for token in tokens {
-            let f = lexicon.words[token] ?? MeteorWordFeatures(token, resources: resources)
+    init(words: [Int32], lexicon: MeteorLexicon, paraphrases: MeteorParaphrases) {
+        self.words = words
+        for w in words {
+            let f = lexicon.features[Int(w)]
             hashes.append(f.hash)
             stemHashes.append(f.stemHash)
-            synsets.append(f.synsets)
             paraphraseIDs.append(f.paraphraseID)
             isFunctionWord.append(f.isFunctionWord)
         }
-        phrasesAt = tokens.indices.map { resources.paraphrases.phrases(in: paraphraseIDs, from: $0, bigrams: lexicon.bigrams) }
+        phrasesAt = words.indices.map { paraphrases.phrases(in: paraphraseIDs, from: $0, bigrams: lexicon.bigrams) }
     }
 }
 
@@ -104,6 +140,7 @@ struct MeteorAligner {
     /// Stage weights used while aligning (the scorer's `updateModuleWeights(1, 0.5, 0.5, 0.5)`).
     static let alignmentWeights: [Double] = [1.0, 0.5, 0.5, 0.5]
     let paraphrases: MeteorParaphrases
+    let lexicon: MeteorLexicon
 
     /// The statistics of the best alignment of `test` against `reference`.
     func stats(test t: MeteorSentence, reference r: MeteorSentence) -> MeteorStats {
@@ -126,7 +163,7 @@ struct MeteorAligner {
                     add(.init(start: j, length: 1, matchStart: i, matchLength: 1, module: 1))
                 } }
             case 2:
-                for j in 0..<n2 { for i in 0..<n1 where t.hashes[i] != r.hashes[j] && sortedIntersect(t.synsets[i], r.synsets[j]) {
+                for j in 0..<n2 { for i in 0..<n1 where t.hashes[i] != r.hashes[j] && lexicon.shareSynset(t.words[i], r.words[j]) {
                     add(.init(start: j, length: 1, matchStart: i, matchLength: 1, module: 2))
                 } }
             default:
@@ -153,17 +190,15 @@ struct MeteorAligner {
 
         // Fix matches that are the only candidate at their position and overlap nothing else.
         var fixed = [MeteorMatch?](repeating: nil, count: n2)
-        var initial = PartialAlignment(testLength: n1, referenceLength: n2)
         for i in 0..<n2 where candidates[i].count == 1 {
             let m = candidates[i][0]
             let overlap = (0..<m.length).contains { coverage2[i + $0] != 1 }
                 || (0..<m.matchLength).contains { coverage1[m.matchStart + $0] != 1 }
-            if !overlap {
-                fixed[i] = m
-                initial.setUsed(m)
-            }
+            if !overlap { fixed[i] = m }
         }
-        let alignment = resolve(candidates, fixed: fixed, initial)
+        let alignment = max(n1, n2) <= InlinePositionSet.capacity
+            ? resolve(candidates, fixed: fixed, testLength: n1, positions: InlinePositionSet.self)
+            : resolve(candidates, fixed: fixed, testLength: n1, positions: ArrayPositionSet.self)
 
         var stats = MeteorStats()
         stats.testLength = n1
@@ -186,7 +221,7 @@ struct MeteorAligner {
 
     /// A partial path of the beam search over reference positions. The matches a path chooses are kept in a
     /// shared list (`Choice`, linked through `lastChoice`), so paths are small values that copy without allocating.
-    private struct PartialAlignment {
+    private struct PartialAlignment<Positions: PositionSet> {
         /// Weighted matched words (Java `int` fields updated with `+=` of a double, hence truncated).
         var matches1 = 0
         var matches2 = 0
@@ -194,14 +229,14 @@ struct MeteorAligner {
         var idx = 0
         var lastMatchEnd = -1
         var distance = 0
-        var used1: WordSet
-        var used2: WordSet
+        var used1: Positions
+        var used2: Positions
         /// Index of this path's latest choice in the shared choice list, or -1.
         var lastChoice: Int32 = -1
 
         init(testLength: Int, referenceLength: Int) {
-            used1 = WordSet(count: testLength)
-            used2 = WordSet(count: referenceLength)
+            used1 = Positions(count: testLength)
+            used2 = Positions(count: referenceLength)
         }
 
         func isUsed(_ m: MeteorMatch) -> Bool {
@@ -239,7 +274,7 @@ struct MeteorAligner {
     }
 
     /// Stable sort by `compare` (Java's `Collections.sort` is stable).
-    private func ranked(_ paths: [PartialAlignment]) -> [PartialAlignment] {
+    private func ranked<P>(_ paths: [PartialAlignment<P>]) -> [PartialAlignment<P>] {
         let order = paths.indices.sorted { a, b in
             let c = paths[a].compare(paths[b])
             return c != 0 ? c < 0 : a < b
@@ -251,7 +286,10 @@ struct MeteorAligner {
     ///
     /// The jar reads a path's pending fixed match from the path's match array at `idx`; every match covers at
     /// least one word on each side, so a path's own choices all lie before `idx` and that entry is `fixed[idx]`.
-    private func resolve(_ candidates: [[MeteorMatch]], fixed: [MeteorMatch?], _ start: PartialAlignment) -> [MeteorMatch?] {
+    private func resolve<P: PositionSet>(_ candidates: [[MeteorMatch]], fixed: [MeteorMatch?], testLength: Int,
+                                         positions: P.Type) -> [MeteorMatch?] {
+        var start = PartialAlignment<P>(testLength: testLength, referenceLength: candidates.count)
+        for case let m? in fixed { start.setUsed(m) }
         var choices: [Choice] = []
         var next = [start]
         for current in 0...candidates.count {
@@ -321,41 +359,51 @@ struct MeteorAligner {
     }
 }
 
-/// A set of word positions: inline bits for the first 128 positions, an array beyond (long sentences only).
-struct WordSet {
-    private var low: UInt64 = 0
-    private var high: UInt64 = 0
-    private var rest: [UInt64]
+/// A set of word positions (0 ..< count).
+protocol PositionSet {
+    init(count: Int)
+    subscript(i: Int) -> Bool { get }
+    mutating func insert(_ i: Int)
+}
 
-    init(count: Int) {
-        rest = count > 128 ? [UInt64](repeating: 0, count: (count - 128 + 63) / 64) : []
-    }
+/// Positions below 256 as inline bits: paths that hold these copy without allocating.
+struct InlinePositionSet: PositionSet {
+    static let capacity = 256
+    private var bits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    init(count: Int) {}
 
     subscript(i: Int) -> Bool {
-        if i < 64 { return low & (1 << UInt64(i)) != 0 }
-        if i < 128 { return high & (1 << UInt64(i - 64)) != 0 }
-        return rest[(i - 128) / 64] & (1 << UInt64((i - 128) % 64)) != 0
+        let mask: UInt64 = 1 << UInt64(i & 63)
+        switch i >> 6 {
+        case 0: return bits.0 & mask != 0
+        case 1: return bits.1 & mask != 0
+        case 2: return bits.2 & mask != 0
+        default: return bits.3 & mask != 0
+        }
     }
 
     mutating func insert(_ i: Int) {
-        if i < 64 { low |= 1 << UInt64(i) } else if i < 128 { high |= 1 << UInt64(i - 64) } else {
-            rest[(i - 128) / 64] |= 1 << UInt64((i - 128) % 64)
+        let mask: UInt64 = 1 << UInt64(i & 63)
+        switch i >> 6 {
+        case 0: bits.0 |= mask
+        case 1: bits.1 |= mask
+        case 2: bits.2 |= mask
+        default: bits.3 |= mask
         }
     }
+}
+
+/// Positions of sentences longer than `InlinePositionSet.capacity`.
+struct ArrayPositionSet: PositionSet {
+    private var flags: [Bool]
+    init(count: Int) { flags = [Bool](repeating: false, count: count) }
+    subscript(i: Int) -> Bool { flags[i] }
+    mutating func insert(_ i: Int) { flags[i] = true }
 }
 
 /// True when `words` occurs in `line` starting at `position` (an empty phrase occurs everywhere, as in the jar).
 private func occurs(_ words: UnsafeBufferPointer<Int32>, in line: [Int32], at position: Int) -> Bool {
     for k in 0..<words.count where position + k >= line.count || line[position + k] != words[k] { return false }
     return true
-}
-
-/// True when two sorted arrays share an element.
-private func sortedIntersect(_ a: [Int32], _ b: [Int32]) -> Bool {
-    var i = 0, j = 0
-    while i < a.count && j < b.count {
-        if a[i] == b[j] { return true }
-        if a[i] < b[j] { i += 1 } else { j += 1 }
-    }
-    return false
 }

@@ -25,7 +25,7 @@ public struct MeteorScorer: Sendable {
         let candidateTokens = tokens(MeteorScorer.hypothesisAsSent(candidate))
         let referenceTokens = references.map(tokens)
         let lexicon = MeteorLexicon(sentences: [candidateTokens] + referenceTokens, resources: resources)
-        return bestStats(candidateTokens, referenceTokens, lexicon)
+        return bestStats(lexicon.sentences[0], Array(lexicon.sentences[1...]), lexicon)
     }
 
     /// The METEOR score of per-image or summed statistics.
@@ -48,11 +48,17 @@ public struct MeteorScorer: Sendable {
             }
         }
         let lexicon = MeteorLexicon(sentences: tokenized.flatMap { [$0.candidate] + $0.references }, resources: resources)
+        // Image i's sentences start at first[i] in lexicon.sentences: the candidate, then its references.
+        var first = [Int](repeating: 0, count: count + 1)
+        for i in 0..<count { first[i + 1] = first[i] + 1 + tokenized[i].references.count }
         var stats = [MeteorStats](repeating: MeteorStats(), count: count)
         stats.withUnsafeMutableBufferPointer { out in
             let out = out
             concurrentChunks(count) { range in
-                for i in range { out[i] = bestStats(tokenized[i].candidate, tokenized[i].references, lexicon) }
+                for i in range {
+                    out[i] = bestStats(lexicon.sentences[first[i]],
+                                       Array(lexicon.sentences[(first[i] + 1)..<first[i + 1]]), lexicon)
+                }
             }
         }
         let corpus = score(MeteorStats.corpus(stats))
@@ -60,13 +66,13 @@ public struct MeteorScorer: Sendable {
     }
 
     /// The statistics against the best-scoring reference (the first one on ties).
-    private func bestStats(_ candidate: [String], _ references: [[String]], _ lexicon: MeteorLexicon) -> MeteorStats {
-        let aligner = MeteorAligner(paraphrases: resources.paraphrases)
-        let test = MeteorSentence(tokens: candidate, lexicon: lexicon, resources: resources)
+    private func bestStats(_ candidate: [Int32], _ references: [[Int32]], _ lexicon: MeteorLexicon) -> MeteorStats {
+        let aligner = MeteorAligner(paraphrases: resources.paraphrases, lexicon: lexicon)
+        let test = MeteorSentence(words: candidate, lexicon: lexicon, paraphrases: resources.paraphrases)
         var best: MeteorStats?
         var bestScore = -1.0
         for reference in references {
-            let stats = aligner.stats(test: test, reference: MeteorSentence(tokens: reference, lexicon: lexicon, resources: resources))
+            let stats = aligner.stats(test: test, reference: MeteorSentence(words: reference, lexicon: lexicon, paraphrases: resources.paraphrases))
             let score = stats.score(parameters: parameters)
             if score > bestScore {
                 best = stats
