@@ -143,8 +143,6 @@ public struct MeteorParaphraseTableBuilder {
             sortedParaphraseWords += paraphraseWords[Int(paraphraseOffsets[e])..<Int(paraphraseOffsets[e + 1])]
             sortedParaphraseOffsets.append(Int32(sortedParaphraseWords.count))
         }
-        let emptyCount = Int32(order.count) - firstWordStart.reduce(0, +)
-        firstWordStart[0] = emptyCount
         for w in 0..<words.count { firstWordStart[w + 1] += firstWordStart[w] }
         writer.add(vocabularyTable)
         writer.add(firstWordStart)
