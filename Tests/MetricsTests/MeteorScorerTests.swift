@@ -47,6 +47,38 @@ final class MeteorScorerTests: XCTestCase {
         }
     }
 
+    /// nocaps (10 references per image): per-image METEOR within 1e-9 on at least 99.5% of the images and the
+    /// corpus METEOR of each domain (scored as its own subset) within 1e-4.
+    func testNocapsParity() throws {
+        let scorer = try scorer()
+        let set = "nocaps/nocaps_val_public_2251"
+        let expected = try XCTUnwrap(Fixtures.json("\(set)/expected.json") as? [String: Any])
+        let domains = try XCTUnwrap(expected["domains"] as? [String: [String: Any]])
+        let tokenized = try XCTUnwrap(Fixtures.json("\(set)/tokenized.json") as? [[String: Any]])
+        var inputs: [String: (domain: String, candidate: String, references: [String])] = [:]
+        for entry in tokenized {
+            inputs["\(entry["image_id"] ?? "")"] = (try XCTUnwrap(entry["domain"] as? String),
+                                                  try XCTUnwrap((entry["cand_tok"] as? [String])?.first),
+                                                  try XCTUnwrap(entry["refs_tok"] as? [String]))
+        }
+        let order = try XCTUnwrap(expected["image_order"] as? [Any]).map { "\($0)" }
+        let result = scorer.evaluate(candidates: try order.map { try XCTUnwrap(inputs[$0]).candidate },
+                                     references: try order.map { try XCTUnwrap(inputs[$0]).references })
+        let entire = try XCTUnwrap(domains["entire"]?["imgToEval"] as? [String: [String: Any]])
+        var equal = 0
+        for (k, id) in order.enumerated() {
+            let want = try XCTUnwrap(entire[id]?["METEOR"] as? Double)
+            if abs(result.perImage[k] - want) <= 1e-9 { equal += 1 } else { print("nocaps image \(id): \(result.perImage[k]) vs \(want)") }
+        }
+        print("METEOR nocaps: per-image score equal on \(equal)/\(order.count) images")
+        XCTAssertGreaterThanOrEqual(Double(equal) / Double(order.count), 0.995)
+        for (domain, values) in domains {
+            let corpus = try XCTUnwrap((values["corpus"] as? [String: Any])?["METEOR"] as? Double)
+            let members = order.indices.filter { domain == "entire" || inputs[order[$0]]?.domain == domain }
+            XCTAssertEqual(scorer.score(MeteorStats.corpus(members.map { result.stats[$0] })), corpus, accuracy: 1e-4, domain)
+        }
+    }
+
     /// Edge cases from `edge_cases.json` (tokenized inputs as pycocoevalcap passed them), including `|||` in a
     /// candidate (removed) and in a reference (split by the jar; reproduced with `referencesSplitLikeJar`).
     func testEdgeCases() throws {
