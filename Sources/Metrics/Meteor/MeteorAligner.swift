@@ -96,8 +96,8 @@ struct MeteorSentence {
     var stemHashes: [Int32] = []
     var paraphraseIDs: [Int32] = []
     var isFunctionWord: [Bool] = []
-    /// (length, entry) of the phrases starting at each position
-    var phrasesAt: [[(length: Int, entry: Int32)]] = []
+    /// The paraphrase-table phrases starting at each position.
+    var phrasesAt: [[MeteorParaphrases.Phrase]] = []
 
     var count: Int { words.count }
 
@@ -169,19 +169,23 @@ struct MeteorAligner {
             default:
                 // Reference phrases found in the reference, their paraphrases looked for in the test ...
                 for j in 0..<n2 {
-                    for (length, entry) in r.phrasesAt[j] {
-                        let words = paraphrases.paraphrase(entry)
-                        for i in 0..<n1 where occurs(words, in: t.paraphraseIDs, at: i) {
-                            add(.init(start: j, length: length, matchStart: i, matchLength: words.count, module: 3))
+                    for phrase in r.phrasesAt[j] {
+                        for i in 0..<n1 where t.paraphraseIDs[i] == phrase.paraphraseFirstWord {
+                            let words = paraphrases.paraphrase(phrase.entry)
+                            if occurs(words, in: t.paraphraseIDs, at: i) {
+                                add(.init(start: j, length: phrase.length, matchStart: i, matchLength: words.count, module: 3))
+                            }
                         }
                     }
                 }
                 // ... and reference phrases found in the test, their paraphrases looked for in the reference.
                 for i in 0..<n1 {
-                    for (length, entry) in t.phrasesAt[i] {
-                        let words = paraphrases.paraphrase(entry)
-                        for j in 0..<n2 where occurs(words, in: r.paraphraseIDs, at: j) {
-                            add(.init(start: j, length: words.count, matchStart: i, matchLength: length, module: 3))
+                    for phrase in t.phrasesAt[i] {
+                        for j in 0..<n2 where r.paraphraseIDs[j] == phrase.paraphraseFirstWord {
+                            let words = paraphrases.paraphrase(phrase.entry)
+                            if occurs(words, in: r.paraphraseIDs, at: j) {
+                                add(.init(start: j, length: words.count, matchStart: i, matchLength: phrase.length, module: 3))
+                            }
                         }
                     }
                 }

@@ -29,11 +29,19 @@ struct MeteorParaphrases {
         var second: Int32
     }
 
-    /// The entries whose reference phrase equals `words[start ..< start+length]`, as (length, entry) pairs
-    /// ordered by length then file order (the jar's `getReferencePaths`). `bigrams` may hold precomputed
-    /// `secondWordRange` results.
-    func phrases(in words: [Int32], from start: Int, bigrams: [Bigram: Range<Int>] = [:]) -> [(length: Int, entry: Int32)] {
-        var found: [(length: Int, entry: Int32)] = []
+    /// A table entry whose reference phrase occurs in a sentence.
+    struct Phrase {
+        /// Words of the sentence covered by the reference phrase.
+        var length: Int
+        var entry: Int32
+        /// The first word of the paraphrase (matchers check it before reading the whole paraphrase).
+        var paraphraseFirstWord: Int32
+    }
+
+    /// The entries whose reference phrase equals `words[start ..< start+length]`, ordered by length then file
+    /// order (the jar's `getReferencePaths`). `bigrams` may hold precomputed `secondWordRange` results.
+    func phrases(in words: [Int32], from start: Int, bigrams: [Bigram: Range<Int>] = [:]) -> [Phrase] {
+        var found: [Phrase] = []
         let first = words[start]
         guard first >= 0, Int(first) + 1 < firstWordStart.count else { return found }
         var lo = Int(firstWordStart[Int(first)]), hi = Int(firstWordStart[Int(first) + 1])
@@ -41,7 +49,7 @@ struct MeteorParaphrases {
         while lo < hi {
             // Entries in lo..<hi share the first `depth` words; those of exactly that length come first.
             while lo < hi && phraseLength(lo) == depth {
-                found.append((depth, Int32(lo)))
+                found.append(Phrase(length: depth, entry: Int32(lo), paraphraseFirstWord: paraphraseWords[Int(paraphraseOffsets[lo])]))
                 lo += 1
             }
             guard start + depth < words.count, lo < hi else { break }
