@@ -167,27 +167,13 @@ struct MeteorAligner {
                     add(.init(start: j, length: 1, matchStart: i, matchLength: 1, module: 2))
                 } }
             default:
-                // Reference phrases found in the reference, their paraphrases looked for in the test ...
-                for j in 0..<n2 {
-                    for phrase in r.phrasesAt[j] {
-                        for i in 0..<n1 where t.paraphraseIDs[i] == phrase.paraphraseFirstWord {
-                            let words = paraphrases.paraphrase(phrase.entry)
-                            if occurs(words, in: t.paraphraseIDs, at: i) {
-                                add(.init(start: j, length: phrase.length, matchStart: i, matchLength: words.count, module: 3))
-                            }
-                        }
-                    }
+                // Reference-side phrases found in the reference, their paraphrases looked for in the test; then
+                // the other way round.
+                paraphraseOccurrences(from: r, in: t) { j, length, i, matchLength in
+                    add(.init(start: j, length: length, matchStart: i, matchLength: matchLength, module: 3))
                 }
-                // ... and reference phrases found in the test, their paraphrases looked for in the reference.
-                for i in 0..<n1 {
-                    for phrase in t.phrasesAt[i] {
-                        for j in 0..<n2 where r.paraphraseIDs[j] == phrase.paraphraseFirstWord {
-                            let words = paraphrases.paraphrase(phrase.entry)
-                            if occurs(words, in: r.paraphraseIDs, at: j) {
-                                add(.init(start: j, length: words.count, matchStart: i, matchLength: phrase.length, module: 3))
-                            }
-                        }
-                    }
+                paraphraseOccurrences(from: t, in: r) { i, matchLength, j, length in
+                    add(.init(start: j, length: length, matchStart: i, matchLength: matchLength, module: 3))
                 }
             }
         }
@@ -221,6 +207,20 @@ struct MeteorAligner {
         stats.testWordMatches = stats.testTotalMatches
         stats.referenceWordMatches = stats.referenceTotalMatches
         return stats
+    }
+
+    /// Calls `found(sourceStart, sourceLength, targetStart, targetLength)` for every table phrase of `source`
+    /// whose paraphrase occurs in `target`, in the jar's order (source position, phrase, target position).
+    private func paraphraseOccurrences(from source: MeteorSentence, in target: MeteorSentence,
+                                       _ found: (Int, Int, Int, Int) -> Void) {
+        for s in 0..<source.count {
+            for phrase in source.phrasesAt[s] {
+                for t in 0..<target.count where target.paraphraseIDs[t] == phrase.paraphraseFirstWord {
+                    let words = paraphrases.paraphrase(phrase.entry)
+                    if occurs(words, in: target.paraphraseIDs, at: t) { found(s, phrase.length, t, words.count) }
+                }
+            }
+        }
     }
 
     /// A partial path of the beam search over reference positions. The matches a path chooses are kept in a
