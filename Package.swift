@@ -59,6 +59,7 @@ let package = Package(
         // MARK: Tests (mirror the modules; fixtures in Tests/Fixtures, see its README)
         .target(name: "TestSupport", path: "Sources/TestSupport"),
         .testTarget(name: "TensorMathTests", dependencies: ["TensorMath", "TestSupport"]),
+        .testTarget(name: "MPLUGModelTests", dependencies: ["MPLUGModel", "DataIO", "TestSupport"]),
         .testTarget(name: "BenchSuiteTests", dependencies: ["BenchSuite", "TestSupport"]),
 
         // MARK: Micro-benchmarks (package-benchmark): `swift package benchmark`

@@ -1,0 +1,85 @@
+import Foundation
+import TensorMath
+
+/// Task-level entry points. Shapes: images `[B, 3, R, R]`; token ids and 0/1 masks `[B][L]`;
+/// hidden states `[B, L, H]`.
+extension MPLUGModel {
+    /// Image embeddings `[B, Ni, H]` (ViT output after ln_post, plus visn_fc/LN for large models).
+    public func encodeImages(_ images: Tensor, trace: Trace? = nil) throws -> Tensor {
+        try vision(images, trace: trace)
+    }
+
+    /// Text-encoder output `[B, L, H]`; intermediate names `<tracePrefix>_embeddings`, `<tracePrefix>_layer<i>`.
+    public func encodeText(ids: [[Int]], mask: [[Int]], trace: Trace? = nil, tracePrefix: String = "txt") throws -> Tensor {
+        try require(textEncoder, "text encoder")(ids: ids, mask: mask, trace: trace, tracePrefix: tracePrefix)
+    }
+
+    /// The fusion encoder over a text stream and an image stream of the same batch size.
+    /// `schedule` defaults to the official one from the config's `stride_layer`.
+    public func fuse(text: Tensor, textMask: [[Int]], image: Tensor, schedule: FusionSchedule? = nil,
+                     trace: Trace? = nil) throws -> (image: Tensor, text: Tensor) {
+        guard text.shape[0] == image.shape[0], textMask.count == text.shape[0] else {
+            throw ModelError.invalidInput("fusion batch sizes differ: text \(text.shape), image \(image.shape), mask rows \(textMask.count)")
+        }
+        return try require(fusion, "fusion encoder")(text: text, textMask: textMask, image: image,
+                                                     schedule: schedule ?? .official(strideLayer: config.strideLayer), trace: trace)
+    }
+
+    /// The VQA decoder memory: `concat([I_final, T_final])` with mask `concat(ones(Ni), question mask)` (§6.2).
+    public func vqaMemory(questionIds: [[Int]], questionMask: [[Int]], imageEmbeds: Tensor,
+                          schedule: FusionSchedule? = nil, trace: Trace? = nil) throws -> DecoderMemory {
+        let text = try encodeText(ids: questionIds, mask: questionMask, trace: trace, tracePrefix: "vqa_question")
+        let fused = try fuse(text: text, textMask: questionMask, image: imageEmbeds, schedule: schedule)
+        let ones = [Int](repeating: 1, count: imageEmbeds.shape[1])
+        return DecoderMemory(states: Tensor.concatenateSequences([fused.image, fused.text]), mask: questionMask.map { ones + $0 })
+    }
+
+    /// Teacher-forced decoder logits `[B, L, V]`; row `b` reads memory row `memoryRow[b]` (identity if nil).
+    public func decoderLogits(ids: [[Int]], mask: [[Int]]? = nil, memory: DecoderMemory, memoryRow: [Int]? = nil,
+                              trace: Trace? = nil, tracePrefix: String = "dec") throws -> Tensor {
+        try require(decoder, "decoder").logits(ids: ids, mask: mask, memory: memory, memoryRow: memoryRow,
+                                               trace: trace, tracePrefix: tracePrefix)
+    }
+
+    /// Beam search (§8) over `memory` (one example per memory row). `useKVCache` selects the cached
+    /// decoder (default; self-attention K/V cached, memory K/V computed once per layer) or the
+    /// official full recomputation; both give the same ids and beam order.
+    public func generate(memory: DecoderMemory, settings: GenerationSettings, useKVCache: Bool = true) throws -> [[Hypothesis]] {
+        let decoder = try require(decoder, "decoder")
+        let examples = memory.states.shape[0]
+        if useKVCache {
+            var model = CachedDecoding(decoder: decoder, memory: memory)
+            return try beamSearch(examples: examples, settings: settings, model: &model)
+        }
+        var model = RecomputeDecoding(decoder: decoder, memory: memory)
+        return try beamSearch(examples: examples, settings: settings, model: &model)
+    }
+}
+
+/// Official generation: the whole prefix through the decoder at every step.
+struct RecomputeDecoding: NextTokenLogits {
+    let decoder: TextDecoder
+    let memory: DecoderMemory
+    mutating func logits(sequences: [[Int]], parents: [Int]?, examples: [Int]) throws -> Tensor {
+        let all = try decoder.logits(ids: sequences, memory: memory, memoryRow: examples)
+        let length = sequences[0].count, vocab = all.lastDimension
+        return all.reshaped([sequences.count * length, vocab]).gathering(sequences.indices.map { $0 * length + length - 1 })
+    }
+}
+
+/// Incremental generation with a K/V cache.
+struct CachedDecoding: NextTokenLogits {
+    let decoder: TextDecoder
+    let memory: DecoderMemory
+    var cache: DecoderCache?
+    init(decoder: TextDecoder, memory: DecoderMemory) { self.decoder = decoder; self.memory = memory }
+    mutating func logits(sequences: [[Int]], parents: [Int]?, examples: [Int]) throws -> Tensor {
+        if var existing = cache, let parents {
+            existing.selectRows(parents, memoryRow: examples)
+            cache = existing
+        } else {
+            cache = decoder.makeCache(memory: memory, memoryRow: examples)
+        }
+        return try decoder.step(tokens: sequences.map { $0.last! }, cache: &cache!)
+    }
+}

@@ -1,0 +1,109 @@
+import TensorMath
+
+/// The memory a decoder cross-attends to: states `[Bm, Lm, H]` and a 0/1 mask per memory row.
+public struct DecoderMemory: Sendable {
+    public var states: Tensor
+    /// Additive key bias `[Bm, Lm]` (0 or −1e9).
+    public var bias: Tensor
+
+    /// Memory with a 0/1 `mask` `[Bm][Lm]` (nil = all ones, e.g. image tokens).
+    public init(states: Tensor, mask: [[Int]]? = nil) {
+        self.states = states
+        let rows = states.shape[0], length = states.shape[1]
+        self.bias = additiveKeyBias(mask: mask ?? Array(repeating: Array(repeating: 1, count: length), count: rows),
+                                    masked: memoryMaskValue)
+    }
+}
+
+/// BERT LM head: `dense → GELU → LayerNorm → Linear(H→V)` (decoder weight may be tied to an embedding).
+struct LanguageModelHead: Sendable {
+    var transform: Linear
+    var norm: LayerNorm
+    var decoder: Linear
+
+    static func bind(_ b: WeightBinder, _ prefix: String, config c: MPLUGConfig, tiedWeight: Tensor?) -> LanguageModelHead {
+        let decoderWeight = tiedWeight ?? b.tensor("\(prefix).decoder.weight", [c.vocabSize, c.hiddenSize])
+        return LanguageModelHead(transform: b.linear("\(prefix).transform.dense", out: c.hiddenSize, in: c.hiddenSize),
+                                 norm: b.layerNorm("\(prefix).transform.LayerNorm", width: c.hiddenSize, eps: c.layerNormEps),
+                                 decoder: Linear(weight: decoderWeight, bias: b.tensor("\(prefix).bias", [c.vocabSize])))
+    }
+
+    /// Hidden states `[..., H]` → logits `[..., V]`.
+    func callAsFunction(_ x: Tensor) -> Tensor {
+        var t = transform(x)
+        t.apply(.gelu)
+        return decoder(norm(t))
+    }
+}
+
+/// Self-attention K|V of the positions decoded so far, per layer `[rows, T, 2H]`, plus each layer's
+/// memory K|V computed once (`[Bm, Lm, 2H]`, shared by the beams of one example through `memoryRow`).
+public struct DecoderCache: Sendable {
+    var selfKeyValues: [Tensor?]
+    var memoryKeyValues: [Tensor]
+    var memoryBias: Tensor
+    /// For every decoder row, the memory row it reads.
+    var memoryRow: [Int]
+    /// Positions already in the cache.
+    var length: Int = 0
+
+    /// Keeps rows `parents` (in this order; repeats allowed) — beam reordering and pruning.
+    mutating func selectRows(_ parents: [Int], memoryRow newMemoryRow: [Int]) {
+        selfKeyValues = selfKeyValues.map { $0?.gathering(parents) }
+        memoryRow = newMemoryRow
+    }
+}
+
+/// The text decoder `text_decoder` (BertPrefixModel / BertLMHeadModel): causal self-attention →
+/// cross-attention to the memory → FFN, post-LN, with the LM head tied to its word embeddings (§5).
+struct TextDecoder: Sendable {
+    var embeddings: BertEmbeddings
+    var layers: [BertLayer]
+    var head: LanguageModelHead
+
+    static func bind(_ b: WeightBinder, config c: MPLUGConfig) -> TextDecoder {
+        let embeddings = BertEmbeddings.bind(b, "text_decoder.bert.embeddings", config: c)
+        return TextDecoder(embeddings: embeddings,
+                           layers: (0..<c.decoderLayers).map { .bind(b, "text_decoder.bert.encoder.layer.\($0)", config: c, cross: true) },
+                           head: .bind(b, "text_decoder.cls.predictions", config: c, tiedWeight: embeddings.word))
+    }
+
+    /// Teacher-forced logits `[B, L, V]` for `ids [B][L]` with padding `mask` (nil = all ones),
+    /// every position attending causally; row `b` reads memory row `memoryRow[b]` (identity if nil).
+    func logits(ids: [[Int]], mask: [[Int]]? = nil, memory: DecoderMemory, memoryRow: [Int]? = nil,
+                trace: Trace? = nil, tracePrefix: String = "dec") throws -> Tensor {
+        var x = try embeddings(ids)
+        trace?.record("\(tracePrefix)_embeddings", x)
+        let selfBias = mask.map { additiveKeyBias(mask: $0, masked: textMaskValue) }
+        for (i, layer) in layers.enumerated() {
+            let cross = layer.crossAttention!
+            x = layer.attention.selfAttend(x, keyBias: selfBias, causal: true).0
+            x = cross.crossAttend(x, memoryKV: cross.memoryKeyValues(memory.states), memoryBias: memory.bias, keyBatch: memoryRow)
+            x = layer.feedForward(x)
+            trace?.record("\(tracePrefix)_layer\(i)", x)
+        }
+        return head(x)
+    }
+
+    /// An empty cache for decoding against `memory`, with the memory K|V of every layer computed once.
+    func makeCache(memory: DecoderMemory, memoryRow: [Int]) -> DecoderCache {
+        DecoderCache(selfKeyValues: Array(repeating: nil, count: layers.count),
+                     memoryKeyValues: layers.map { $0.crossAttention!.memoryKeyValues(memory.states) },
+                     memoryBias: memory.bias, memoryRow: memoryRow)
+    }
+
+    /// Logits `[rows, V]` of the next token after feeding `tokens` (one per row) at position
+    /// `cache.length`; the cache is extended by that position.
+    func step(tokens: [Int], cache: inout DecoderCache) throws -> Tensor {
+        var x = try embeddings(tokens.map { [$0] }, positionOffset: cache.length)
+        for (i, layer) in layers.enumerated() {
+            let (y, kv) = layer.attention.selfAttend(x, keyBias: nil, causal: true, cache: cache.selfKeyValues[i])
+            cache.selfKeyValues[i] = kv
+            x = layer.crossAttention!.crossAttend(y, memoryKV: cache.memoryKeyValues[i], memoryBias: cache.memoryBias,
+                                                  keyBatch: cache.memoryRow)
+            x = layer.feedForward(x)
+        }
+        cache.length += 1
+        return head(x).reshaped([tokens.count, head.decoder.outWidth])
+    }
+}

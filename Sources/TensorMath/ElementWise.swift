@@ -1,0 +1,125 @@
+import Foundation
+
+/// Vectorizable element-wise and row-wise kernels. Large tensors are split over the cores with
+/// `parallelChunks`; results do not depend on the split.
+public enum Activation: Sendable {
+    /// Exact GELU `x · Φ(x) = 0.5 x (1 + erf(x/√2))` (BERT `hidden_act = "gelu"`).
+    case gelu
+    /// CLIP's `x · sigmoid(1.702 x)`.
+    case quickGelu
+}
+
+extension Tensor {
+    /// Applies `activation` element-wise in place.
+    public mutating func apply(_ activation: Activation) {
+        let n = count
+        storage.withUnsafeMutableBufferPointer { x in
+            let p = x.baseAddress!
+            parallelChunks(count: n, costPerItem: 8) { range in
+                switch activation {
+                case .gelu:
+                    let s: Float = 0.70710678118654752
+                    for i in range { let v = p[i]; p[i] = 0.5 * v * (1 + erff(v * s)) }
+                case .quickGelu:
+                    for i in range { let v = p[i]; p[i] = v / (1 + expf(-1.702 * v)) }
+                }
+            }
+        }
+    }
+
+    /// `self += other` element-wise (same shape); the residual connection.
+    public mutating func add(_ other: Tensor) {
+        precondition(shape == other.shape, "add: shape \(shape) does not match \(other.shape)")
+        let n = count
+        storage.withUnsafeMutableBufferPointer { x in
+            other.storage.withUnsafeBufferPointer { y in
+                let p = x.baseAddress!, q = y.baseAddress!
+                parallelChunks(count: n) { range in for i in range { p[i] += q[i] } }
+            }
+        }
+    }
+
+    /// `self[r, :] += row` for every row (`row.count == lastDimension`).
+    public mutating func addRow(_ row: Tensor) {
+        precondition(row.count == lastDimension, "addRow: \(row.shape) vs \(shape)")
+        let d = lastDimension, rows = rowCount
+        storage.withUnsafeMutableBufferPointer { x in
+            row.storage.withUnsafeBufferPointer { y in
+                for r in 0..<rows { for j in 0..<d { x[r * d + j] += y[j] } }
+            }
+        }
+    }
+
+    /// Multiplies every element by `factor`.
+    public mutating func scale(by factor: Float) {
+        storage.withUnsafeMutableBufferPointer { x in for i in x.indices { x[i] *= factor } }
+    }
+
+    /// Softmax over the last dimension in place (max-subtracted, float32).
+    public mutating func softmaxRows() {
+        let d = lastDimension, rows = rowCount
+        storage.withUnsafeMutableBufferPointer { x in
+            let p = x.baseAddress!
+            parallelChunks(count: rows, costPerItem: d * 4) { range in
+                for r in range { softmaxInPlace(p + r * d, count: d) }
+            }
+        }
+    }
+
+    /// LayerNorm over the last dimension: `(x − mean) / sqrt(var + eps) · gamma + beta` with the
+    /// biased variance (PyTorch semantics); statistics accumulated in float64.
+    public func layerNormalized(gamma: Tensor, beta: Tensor, eps: Float) -> Tensor {
+        let d = lastDimension, rows = rowCount
+        precondition(gamma.count == d && beta.count == d, "layerNorm: parameters \(gamma.shape) vs input \(shape)")
+        var out = Tensor(shape: shape)
+        storage.withUnsafeBufferPointer { xb in
+            out.storage.withUnsafeMutableBufferPointer { ob in
+                gamma.storage.withUnsafeBufferPointer { g in
+                    beta.storage.withUnsafeBufferPointer { b in
+                        let x = xb.baseAddress!, o = ob.baseAddress!
+                        parallelChunks(count: rows, costPerItem: d * 3) { range in
+                            for r in range {
+                                let row = x + r * d, dst = o + r * d
+                                var sum = 0.0
+                                for j in 0..<d { sum += Double(row[j]) }
+                                let mean = sum / Double(d)
+                                var squares = 0.0
+                                for j in 0..<d { let c = Double(row[j]) - mean; squares += c * c }
+                                let inv = Float(1 / (squares / Double(d) + Double(eps)).squareRoot())
+                                let m = Float(mean)
+                                for j in 0..<d { dst[j] = (row[j] - m) * inv * g[j] + b[j] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Each row divided by its Euclidean norm (clamped at 1e-12, as `F.normalize`).
+    public func l2NormalizedRows() -> Tensor {
+        var out = self
+        let d = lastDimension, rows = rowCount
+        out.storage.withUnsafeMutableBufferPointer { x in
+            for r in 0..<rows {
+                var s = 0.0
+                for j in 0..<d { s += Double(x[r * d + j]) * Double(x[r * d + j]) }
+                let inv = Float(1 / max(s.squareRoot(), 1e-12))
+                for j in 0..<d { x[r * d + j] *= inv }
+            }
+        }
+        return out
+    }
+}
+
+/// Softmax of `count` contiguous floats in place.
+@inline(__always)
+func softmaxInPlace(_ p: UnsafeMutablePointer<Float>, count d: Int) {
+    var m = -Float.infinity
+    for j in 0..<d { m = max(m, p[j]) }
+    var s: Float = 0
+    for j in 0..<d { let e = expf(p[j] - m); p[j] = e; s += e }
+    let inv = 1 / s
+    for j in 0..<d { p[j] *= inv }
+}

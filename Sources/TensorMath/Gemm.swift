@@ -1,0 +1,56 @@
+import COpenBLAS
+
+/// The single funnel through which every matrix product of the package goes.
+///
+/// Row-major `C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C`, with `op(X) = Xᵀ` when the
+/// corresponding `transpose` flag is set; `lda`, `ldb`, `ldc` are the row strides of the stored
+/// matrices. Backed by OpenBLAS `cblas_sgemm` (fp32 in, fp32 accumulate). A different kernel
+/// (e.g. bf16 weights) is swapped in here.
+public enum Gemm {
+    @inline(__always)
+    public static func multiply(
+        m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int, transposeA: Bool = false,
+        b: UnsafePointer<Float>, ldb: Int, transposeB: Bool = false,
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        if m == 0 || n == 0 { return }
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// The OpenBLAS kernel family selected at run time (e.g. "Haswell").
+    public static var coreName: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+}
+
+/// `x · Wᵀ + b` for `x` of shape `[..., in]`, `weight` `[out, in]` (PyTorch `nn.Linear` layout) and
+/// an optional `bias` `[out]`; the result has shape `[..., out]`.
+public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+    precondition(weight.shape.count == 2 && weight.shape[1] == x.lastDimension,
+                 "linear: input \(x.shape) does not match weight \(weight.shape)")
+    let rows = x.rowCount, inWidth = weight.shape[1], outWidth = weight.shape[0]
+    var out = Tensor(shape: Array(x.shape.dropLast()) + [outWidth])
+    out.storage.withUnsafeMutableBufferPointer { c in
+        if let bias {
+            precondition(bias.count == outWidth, "linear: bias \(bias.shape) does not match weight \(weight.shape)")
+            for r in 0..<rows { for j in 0..<outWidth { c[r * outWidth + j] = bias.storage[j] } }
+        }
+        x.storage.withUnsafeBufferPointer { a in
+            weight.storage.withUnsafeBufferPointer { w in
+                Gemm.multiply(m: rows, n: outWidth, k: inWidth, a: a.baseAddress!, lda: inWidth,
+                              b: w.baseAddress!, ldb: inWidth, transposeB: true,
+                              beta: bias == nil ? 0 : 1, c: c.baseAddress!, ldc: outWidth)
+            }
+        }
+    }
+    return out
+}
+
+/// `a · bᵀ` for `a` `[m, k]` and `b` `[n, k]` (any leading dimensions flattened into rows) → `[m, n]`.
+public func matmulTransposed(_ a: Tensor, _ b: Tensor) -> Tensor {
+    precondition(a.lastDimension == b.lastDimension, "matmulTransposed: \(a.shape) vs \(b.shape)")
+    return linear(a.reshaped([a.rowCount, a.lastDimension]), weight: b.reshaped([b.rowCount, b.lastDimension]), bias: nil)
+}

@@ -1,0 +1,18 @@
+import Foundation
+
+/// Splits `0..<count` into contiguous chunks run concurrently (one per active core) when the
+/// estimated work `count * costPerItem` is large; small jobs run inline on the caller's thread.
+@inline(__always)
+public func parallelChunks(count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
+    let minimumParallelWork = 1 << 15
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let chunks = min(cores, count)
+    if chunks <= 1 || count * costPerItem < minimumParallelWork {
+        body(0..<count)
+        return
+    }
+    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        let lo = count * c / chunks, hi = count * (c + 1) / chunks
+        if lo < hi { body(lo..<hi) }
+    }
+}
