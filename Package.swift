@@ -50,7 +50,7 @@ let package = Package(
         ]),
 
         // MARK: Throughput suite: FLOP counts, timing harness, reports (`mplug-bench`)
-        .target(name: "BenchSuite", dependencies: ["TensorMath", "MPLUGModel", "COpenBLAS"]),
+        .target(name: "BenchSuite", dependencies: ["TensorMath", "MPLUGModel", "DataIO", "COpenBLAS"]),
         .executableTarget(name: "mplug-bench", dependencies: [
             "BenchSuite",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

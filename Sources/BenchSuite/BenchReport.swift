@@ -31,7 +31,7 @@ public struct BenchRow: Sendable, Equatable, Codable {
     public var sgemmPeakGflopsPerSecond: Double?
     /// 100 · achieved / sgemm peak.
     public var percentOfSgemmPeak: Double?
-    /// Peak resident set in bytes and how it was measured ("child process ru_maxrss", "in-process VmHWM", "not measured").
+    /// Peak resident set in bytes and how it was measured ("child process VmHWM", "in-process VmHWM", "not measured").
     public var peakRssBytes: Int?
     public var peakRssSource: String
     /// High-water mark of live tensor bytes while the setting ran once (TensorMath counter).
@@ -83,7 +83,8 @@ public struct BenchReport: Sendable, Equatable, Codable {
     public var schema = "mplug-bench/1"
     public var system: SystemInfo
     public var preset: String
-    public var dimensions: ModelDimensions
+    /// The model sizes (hidden_size, vision_width, visual_tokens, …).
+    public var sizes: [String: Int]
     public var textLength: Int
     public var generationLength: Int
     public var answerLength: Int
@@ -117,6 +118,7 @@ public struct BenchReport: Sendable, Equatable, Codable {
         "Generation: min = max length, so every step runs; beam rows = batch × beam. kv_cache computes memory K/V once per example; "
             + "recompute re-runs the whole prefix (and memory K/V) every step, as the official predictor.",
         "% of sgemm peak compares achieved GFLOP/s with OpenBLAS sgemm measured in the same run on the part's main GEMM shape.",
-        "Peak RSS: each setting re-run once in a fresh child process (wait4 ru_maxrss) unless stated otherwise.",
+        "Peak RSS: each setting re-run once in a fresh child process that builds the model, resets VmHWM "
+            + "(/proc/self/clear_refs) and reports VmHWM after one run: the inference peak, weights included, loading excluded.",
     ]
 }

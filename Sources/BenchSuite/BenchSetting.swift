@@ -54,11 +54,14 @@ public struct BenchSetting: Sendable, Hashable, Codable {
     }
 }
 
+import MPLUGModel
+
 /// The sizes and grid of one suite run (what the CLI options set).
 public struct SuiteOptions: Sendable {
     /// Preset name shown in the report ("base" or "tiny").
     public var preset: String
-    public var dimensions: ModelDimensions
+    /// The model sizes (FLOPs, memory estimate and the random model all follow it).
+    public var config: MPLUGConfig
     /// Strides of the official skip-connected schedule to time (connected-only and
     /// co-attention-only are always added).
     public var strides: [Int]
@@ -73,11 +76,11 @@ public struct SuiteOptions: Sendable {
     public var warmup: Int
     public var repetitions: Int
 
-    public init(preset: String, dimensions: ModelDimensions, strides: [Int] = [1, 2, 3, 6],
+    public init(preset: String, config: MPLUGConfig, strides: [Int] = [1, 2, 3, 6],
                 precisions: [Precision] = [.fp32, .bf16], batches: [Int] = [1, 8], textLength: Int = 16,
                 generationLength: Int = 20, answerLength: Int = 10, warmup: Int = 1, repetitions: Int = 5) {
         self.preset = preset
-        self.dimensions = dimensions
+        self.config = config
         self.strides = strides
         self.precisions = precisions
         self.batches = batches
@@ -119,7 +122,7 @@ public struct SuiteOptions: Sendable {
 
     /// Analytic FLOPs of one setting.
     public func flops(_ setting: BenchSetting) -> FlopCount {
-        let d = dimensions, b = setting.batch
+        let d = config, b = setting.batch
         switch setting.part {
         case .visualEncoder:
             return FlopCounter.visualEncoder(d, batch: b)
@@ -148,7 +151,7 @@ public struct SuiteOptions: Sendable {
     /// activations (several copies of the widest hidden state, one head's attention scores,
     /// caches and logits), with a 1.5× margin. Used to skip settings that cannot fit.
     public func estimatedBytes(_ setting: BenchSetting, weightBytes: Int) -> Int {
-        let d = dimensions, b = setting.batch, f = MemoryLayout<Float>.size
+        let d = config, b = setting.batch, f = MemoryLayout<Float>.size
         let ni = d.visualTokens, h = d.hiddenSize
         var activations: Int
         switch setting.part {
@@ -162,7 +165,7 @@ public struct SuiteOptions: Sendable {
             let memoryKV = d.decoderLayers * 2 * rows * memory * h * f
             let selfKV = d.decoderLayers * 2 * rows * steps * h * f
             let hidden = 6 * rows * steps * d.intermediateSize * f
-            let logits = 3 * rows * steps * d.vocabularySize * f
+            let logits = 3 * rows * steps * d.vocabSize * f
             activations = memoryKV + selfKV + hidden + logits
             if setting.part == .vqa {
                 activations += 6 * b * (ni + textLength) * d.intermediateSize * f

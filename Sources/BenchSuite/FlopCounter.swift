@@ -52,6 +52,8 @@ public struct FlopCount: Sendable, Equatable {
     }
 }
 
+import MPLUGModel
+
 /// Analytic FLOP counts of the mPLUG inference parts (ARCHITECTURE.md §3–§5, §8).
 ///
 /// Conventions (these reproduce the figures for mplug-base, batch 1, text length 16:
@@ -68,13 +70,14 @@ public struct FlopCount: Sendable, Equatable {
 ///   cross-attention whose K/V projections cover all Ni image tokens in every co-attention layer;
 /// * generation runs `steps` decoder steps on batch·beam rows (min = max length, so no early
 ///   stop). Without a KV cache step t re-runs the whole prefix of t + 1 tokens, recomputes the
-///   memory K/V and applies the LM head to every position (the official predictor). With the
-///   cache, step t runs the new token only; memory K/V are computed once per example and reused
-///   by all beams and steps; the LM head runs on the new token.
+///   memory K/V (once per example: beams read their example's memory rather than a tiled copy)
+///   and applies the LM head to every position, as the official predictor does. With the cache,
+///   step t runs the new token only; memory K/V are computed once per example and layer and
+///   reused by all beams and steps; the LM head runs on the new token only.
 public enum FlopCounter {
     /// The visual encoder (CLIP ViT, `skip_last_layer`): patch embedding, `visionLayers` pre-LN
     /// blocks over Ni tokens, plus `visn_fc` when W ≠ H.
-    public static func visualEncoder(_ d: ModelDimensions, batch: Int) -> FlopCount {
+    public static func visualEncoder(_ d: MPLUGConfig, batch: Int) -> FlopCount {
         var count = FlopCount()
         let grid = d.imageResolution / d.patchSize, tokens = d.visualTokens, w = d.visionWidth
         count.add("patch embedding", m: batch * grid * grid, n: w, k: 3 * d.patchSize * d.patchSize)
@@ -87,7 +90,7 @@ public enum FlopCounter {
     }
 
     /// The unimodal text encoder over `textLength` tokens.
-    public static func textEncoder(_ d: ModelDimensions, batch: Int, textLength: Int) -> FlopCount {
+    public static func textEncoder(_ d: MPLUGConfig, batch: Int, textLength: Int) -> FlopCount {
         var count = FlopCount()
         for _ in 0..<d.textEncoderLayers {
             count.add(selfAttention(rows: batch, length: textLength, width: d.hiddenSize, heads: d.attentionHeads))
@@ -97,7 +100,7 @@ public enum FlopCounter {
     }
 
     /// The fusion encoder under `variant` (image tokens Ni from the visual encoder).
-    public static func fusion(_ d: ModelDimensions, variant: FusionVariant, batch: Int, textLength: Int) -> FlopCount {
+    public static func fusion(_ d: MPLUGConfig, variant: FusionVariant, batch: Int, textLength: Int) -> FlopCount {
         var count = FlopCount()
         let h = d.hiddenSize, ni = d.visualTokens
         for connected in variant.connectedLayers(count: d.fusionLayers) {
@@ -106,7 +109,7 @@ public enum FlopCounter {
                 count.add(feedForward(tokens: batch * (ni + textLength), width: h, inner: d.intermediateSize))
             } else {
                 count.add(selfAttention(rows: batch, length: textLength, width: h, heads: d.attentionHeads))
-                count.add(crossAttention(rows: batch, queries: textLength, memory: ni, memoryRows: batch, d))
+                count.add(crossAttention(rows: batch, queries: textLength, memory: ni, d))
                 count.add(feedForward(tokens: batch * textLength, width: h, inner: d.intermediateSize))
             }
         }
@@ -114,14 +117,14 @@ public enum FlopCounter {
     }
 
     /// Text encoder + fusion: the part where the fusion variants differ.
-    public static func textEncoderAndFusion(_ d: ModelDimensions, variant: FusionVariant, batch: Int,
+    public static func textEncoderAndFusion(_ d: MPLUGConfig, variant: FusionVariant, batch: Int,
                                             textLength: Int) -> FlopCount {
         textEncoder(d, batch: batch, textLength: textLength) + fusion(d, variant: variant, batch: batch, textLength: textLength)
     }
 
     /// `steps` decoder steps generating for `batch` examples × `beam` rows over a memory of
     /// `memoryLength` tokens (Ni for captioning, Ni + Lq for VQA), with or without the KV cache.
-    public static func generation(_ d: ModelDimensions, batch: Int, beam: Int, steps: Int, memoryLength: Int,
+    public static func generation(_ d: MPLUGConfig, batch: Int, beam: Int, steps: Int, memoryLength: Int,
                                   kvCache: Bool) -> FlopCount {
         var count = FlopCount()
         let rows = batch * beam, h = d.hiddenSize, heads = d.attentionHeads, hd = h / max(heads, 1)
@@ -140,14 +143,14 @@ public enum FlopCounter {
                 count.add("self PV", m: newTokens, n: hd, k: prefix, count: rows * heads)
                 count.add("self out", m: tokens, n: h, k: h)
                 count.add("cross Q", m: tokens, n: h, k: h)
-                if !kvCache { count.add("cross K/V", m: rows * memoryLength, n: 2 * h, k: d.encoderWidth) }
+                if !kvCache { count.add("cross K/V", m: batch * memoryLength, n: 2 * h, k: d.encoderWidth) }
                 count.add("cross QKᵀ", m: newTokens, n: memoryLength, k: hd, count: rows * heads)
                 count.add("cross PV", m: newTokens, n: hd, k: memoryLength, count: rows * heads)
                 count.add("cross out", m: tokens, n: h, k: h)
                 count.add(feedForward(tokens: tokens, width: h, inner: d.intermediateSize))
             }
             count.add("LM transform", m: tokens, n: h, k: h)
-            count.add("LM decoder", m: tokens, n: d.vocabularySize, k: h)
+            count.add("LM decoder", m: tokens, n: d.vocabSize, k: h)
         }
         return count
     }
@@ -165,12 +168,12 @@ public enum FlopCounter {
         return count
     }
 
-    /// Text→memory cross-attention: Q and output on the queries, K/V on `memoryRows` memories.
-    static func crossAttention(rows: Int, queries: Int, memory: Int, memoryRows: Int, _ d: ModelDimensions) -> FlopCount {
+    /// Text→image cross-attention of `rows` sequences: Q and output on the queries, K/V on each row's memory.
+    static func crossAttention(rows: Int, queries: Int, memory: Int, _ d: MPLUGConfig) -> FlopCount {
         var count = FlopCount()
         let h = d.hiddenSize, hd = h / max(d.attentionHeads, 1)
         count.add("cross Q", m: rows * queries, n: h, k: h)
-        count.add("cross K/V", m: memoryRows * memory, n: 2 * h, k: d.encoderWidth)
+        count.add("cross K/V", m: rows * memory, n: 2 * h, k: d.encoderWidth)
         count.add("cross QKᵀ", m: queries, n: memory, k: hd, count: rows * d.attentionHeads)
         count.add("cross PV", m: queries, n: hd, k: memory, count: rows * d.attentionHeads)
         count.add("cross out", m: rows * queries, n: h, k: h)

@@ -1,37 +1,32 @@
-/// Which fusion layers use connected attention (self-attention over [image; text] + skip-add into
-/// the image stream) and which use asymmetric co-attention (text self-attention, text→image
-/// cross-attention; the image stream untouched). See ARCHITECTURE.md §4.6.
-public enum FusionVariant: Sendable, Hashable, Codable {
+import MPLUGModel
+
+/// A fusion schedule as the report names it: the official skip-connected rule at a stride,
+/// connected-only, or co-attention-only (the model's `FusionSchedule`; ARCHITECTURE.md §4.6).
+public struct FusionVariant: Sendable, Hashable, Codable {
+    /// The official rule at `stride` (nil: every layer connected or every layer co-attention, per `connectedOnly`).
+    public var stride: Int?
+    var allConnected: Bool
+
     /// The official rule: layer j is connected iff j ≠ 0 and j % stride == 0.
-    case skipConnected(stride: Int)
-    /// Every fusion layer connected (full self-attention over the long visual sequence).
-    case connectedOnly
+    public static func skipConnected(stride: Int) -> FusionVariant { FusionVariant(stride: stride, allConnected: false) }
+    /// Every fusion layer connected (full self-attention over the long visual sequence), layer 0 too.
+    public static let connectedOnly = FusionVariant(stride: nil, allConnected: true)
     /// Every fusion layer co-attention (the image stream passes through unchanged).
-    case coAttentionOnly
+    public static let coAttentionOnly = FusionVariant(stride: nil, allConnected: false)
+
+    /// The model's schedule.
+    public var schedule: FusionSchedule {
+        if let stride { return .official(strideLayer: stride) }
+        return allConnected ? .connectedOnly : .coAttentionOnly
+    }
 
     /// `true` for each connected layer j = 0 ..< layerCount.
     public func connectedLayers(count layerCount: Int) -> [Bool] {
-        (0..<layerCount).map { j in
-            switch self {
-            case let .skipConnected(stride): return j != 0 && stride > 0 && j % stride == 0
-            case .connectedOnly: return true
-            case .coAttentionOnly: return false
-            }
-        }
+        (0..<layerCount).map { schedule.kind(ofLayer: $0) == .connected }
     }
 
     /// Report name: "skip-connected", "connected-only", "co-attention-only".
     public var name: String {
-        switch self {
-        case .skipConnected: return "skip-connected"
-        case .connectedOnly: return "connected-only"
-        case .coAttentionOnly: return "co-attention-only"
-        }
-    }
-
-    /// The stride for `skipConnected`, nil otherwise.
-    public var stride: Int? {
-        if case let .skipConnected(stride) = self { return stride }
-        return nil
+        stride != nil ? "skip-connected" : allConnected ? "connected-only" : "co-attention-only"
     }
 }

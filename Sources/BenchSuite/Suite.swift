@@ -13,7 +13,9 @@ public protocol BenchWorkloads: AnyObject {
 /// How the peak resident set of each setting is measured.
 public enum MemoryMeasurement: Sendable {
     /// Re-run each setting once in a fresh process: `executable arguments… --child … ` (the CLI's
-    /// hidden child mode); the parent reads the child's `ru_maxrss` from `wait4`.
+    /// hidden child mode). The child builds the model, resets its VmHWM, runs the setting and
+    /// reports VmHWM: the inference peak. (`wait4`'s `ru_maxrss` is not used: a child started by
+    /// posix_spawn shares the parent's memory until exec, and Linux records that peak for it.)
     case childProcess(executable: String, arguments: [String])
     /// Reset VmHWM (/proc/self/clear_refs) before a setting and read it after, in this process.
     /// The model's weights stay resident, so this is the peak of the whole process.
@@ -73,7 +75,7 @@ public struct SuiteRunner {
                 rows.append(row)
             }
         }
-        return BenchReport(system: system, preset: options.preset, dimensions: options.dimensions,
+        return BenchReport(system: system, preset: options.preset, sizes: options.config.reportedSizes,
                            textLength: options.textLength, generationLength: options.generationLength,
                            answerLength: options.answerLength, warmup: options.warmup,
                            repetitions: options.repetitions, weightBytes: weightBytes, kernels: kernels,
@@ -159,8 +161,8 @@ public struct SuiteRunner {
                     return
                 }
                 let result = try JSONDecoder().decode(ChildResult.self, from: Data(contentsOf: output))
-                row.peakRssBytes = outcome.maxResidentBytes
-                row.peakRssSource = "child process ru_maxrss"
+                row.peakRssBytes = result.peakResidentBytes
+                row.peakRssSource = "child process VmHWM"
                 row.liveTensorHighWaterBytes = result.liveTensorHighWaterBytes
                 if result.status != "ok" { row.status = result.status }
             } catch {
@@ -174,6 +176,7 @@ public struct SuiteRunner {
         do {
             let workloads = try makeWorkloads(setting.precision)
             let body = try workloads.prepare(setting, options: options)
+            ProcessMemory.resetPeakResident()   // the inference peak, not the weight-loading one
             TensorMemory.resetHighWater()
             try body()
             return ChildResult(status: "ok", liveTensorHighWaterBytes: TensorMemory.highWaterBytes,

@@ -76,3 +76,13 @@ extension ProcessMemory {
         return (try? handle.write(contentsOf: Data("5".utf8))) != nil
     }
 }
+
+extension ProcessMemory {
+    /// Returns freed heap memory to the OS (glibc `malloc_trim(0)`, looked up at run time since
+    /// `malloc.h` is not in the Glibc module); a no-op elsewhere.
+    public static func releaseFreedMemory() {
+        typealias MallocTrim = @convention(c) (Int) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
+        _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
+    }
+}

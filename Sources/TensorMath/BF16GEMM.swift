@@ -27,6 +27,8 @@ public struct PackedBF16Matrix: Sendable {
     /// N: the output columns.
     public let outputCount: Int
     let storage: [UInt16]
+    /// Counts the packed bytes in `TensorMemory` while the matrix is alive.
+    private let lifetime: StorageLifetime
 
     /// Packs `source` (K·N fp32 values in `layout`), rounding each value to bf16 (nearest-even).
     public init(_ source: [Float], inputCount: Int, outputCount: Int, layout: SourceLayout) throws {
@@ -46,6 +48,7 @@ public struct PackedBF16Matrix: Sendable {
             }
             initialized = count
         }
+        lifetime = StorageLifetime(bytes: count * MemoryLayout<UInt16>.size)
     }
 
     /// Bytes held by the packed matrix (including the zero padding of K and N).
@@ -122,4 +125,24 @@ public enum BF16GEMM {
     public static func bf16(_ value: Float) -> UInt16 { cbf16_from_float(value) }
     /// bf16 bits → fp32 (exact).
     public static func float(_ bits: UInt16) -> Float { cbf16_to_float(bits) }
+}
+
+/// `x · Wᵀ + b` through the bf16 GEMM: `x` `[..., in]` (rounded to bf16), `weight` packed from a
+/// `[out, in]` Linear weight, optional fp32 `bias` `[out]`; fp32 result `[..., out]`.
+public func linear(_ x: Tensor, packedWeight weight: PackedBF16Matrix, bias: Tensor?) -> Tensor {
+    precondition(x.lastDimension == weight.inputCount, "linear: input \(x.shape) does not match packed weight [\(weight.outputCount), \(weight.inputCount)]")
+    let rows = x.rowCount, outWidth = weight.outputCount
+    var out = Tensor(shape: Array(x.shape.dropLast()) + [outWidth])
+    out.storage.withUnsafeMutableBufferPointer { c in
+        if let bias {
+            precondition(bias.count == outWidth, "linear: bias \(bias.shape) does not match \(outWidth) outputs")
+            for r in 0..<rows { for j in 0..<outWidth { c[r * outWidth + j] = bias.storage[j] } }
+        }
+        x.storage.withUnsafeBufferPointer { a in
+            guard let aBase = a.baseAddress, let cBase = c.baseAddress else { return }
+            BF16GEMM.multiply(aBase, rows: rows, lda: weight.inputCount, by: weight, into: cBase, ldc: outWidth,
+                              accumulate: bias != nil)
+        }
+    }
+    return out
 }

@@ -1,13 +1,15 @@
 @testable import BenchSuite
+import MPLUGModel
 import TestSupport
 import XCTest
 
 final class FlopCounterTests: XCTestCase {
     /// A config small enough to count by hand: H = 8, FFN 16, 2 heads, 1 text layer, 2 fusion
     /// layers, 1 decoder layer, V = 10, ViT W = 4 with 1 layer, patch 2 on a 4-px image (Ni = 5).
-    let small = ModelDimensions(hiddenSize: 8, intermediateSize: 16, attentionHeads: 2, encoderWidth: 8,
-                                textEncoderLayers: 1, fusionLayers: 2, decoderLayers: 1, vocabularySize: 10,
-                                visionWidth: 4, visionLayers: 1, visionHeads: 1, patchSize: 2, imageResolution: 4)
+    let small = MPLUGConfig(hiddenSize: 8, attentionHeads: 2, intermediateSize: 16, vocabSize: 10, maxPositions: 16,
+                            fusionModules: 2, fusionLayers: 2, textEncoderLayers: 1, decoderLayers: 1, strideLayer: 2,
+                            encoderWidth: 8, imageResolution: 4,
+                            vision: VisionPreset(width: 4, layers: 1, heads: 1, patchSize: 2), embedDim: 4)
 
     func testVisualEncoderByHand() {
         // patches 4 x (3·2·2 = 12) x 4: 2·4·4·12 = 384
@@ -45,10 +47,10 @@ final class FlopCounterTests: XCTestCase {
         func cachedStep(_ p: Double) -> Double { 768 + 64 * p + 256 + 256 + 320 + 256 + 1024 + 256 + 320 }
         let cached = FlopCounter.generation(small, batch: 1, beam: 2, steps: 2, memoryLength: 5, kvCache: true)
         XCTAssertEqual(cached.total, 1280 + cachedStep(1) + cachedStep(2))
-        // Recompute: step with prefix p runs p tokens per row and the memory K/V per row (2·2·5·16·8 = 2560):
-        // QKV 768p, QKᵀ+PV 64p², out 256p, cross Q 256p, cross K/V 2560, cross attn 320p, cross out 256p,
-        // FFN 1024p, LM 576p.
-        func recomputeStep(_ p: Double) -> Double { 768 * p + 64 * p * p + 256 * p + 256 * p + 2560 + 320 * p + 256 * p + 1024 * p + 576 * p }
+        // Recompute: step with prefix p runs p tokens per row and the memory K/V once per example
+        // (2·5·16·8 = 1280): QKV 768p, QKᵀ+PV 64p², out 256p, cross Q 256p, cross K/V 1280,
+        // cross attn 320p, cross out 256p, FFN 1024p, LM 576p.
+        func recomputeStep(_ p: Double) -> Double { 768 * p + 64 * p * p + 256 * p + 256 * p + 1280 + 320 * p + 256 * p + 1024 * p + 576 * p }
         let recompute = FlopCounter.generation(small, batch: 1, beam: 2, steps: 2, memoryLength: 5, kvCache: false)
         XCTAssertEqual(recompute.total, recomputeStep(1) + recomputeStep(2))
     }
@@ -56,16 +58,16 @@ final class FlopCounterTests: XCTestCase {
     /// The issue's analytic figures for mplug-base, batch 1, text length 16 (text encoder included).
     func testBaseFiguresFromTheIssue() {
         func gflop(_ v: FusionVariant) -> Double {
-            FlopCounter.textEncoderAndFusion(.base, variant: v, batch: 1, textLength: 16).total / 1e9
+            FlopCounter.textEncoderAndFusion(BenchPreset.base.config, variant: v, batch: 1, textLength: 16).total / 1e9
         }
         XCTAssertEqual(gflop(.connectedOnly), 58.2, accuracy: 0.05)
         XCTAssertEqual(gflop(.skipConnected(stride: 3)), 19.1, accuracy: 0.05)
-        XCTAssertEqual(FlopCounter.textEncoderAndFusion(.base, variant: .connectedOnly, batch: 8, textLength: 16).total,
+        XCTAssertEqual(FlopCounter.textEncoderAndFusion(BenchPreset.base.config, variant: .connectedOnly, batch: 8, textLength: 16).total,
                        8 * gflop(.connectedOnly) * 1e9, accuracy: 1)
     }
 
     func testMainShapeIsTheLargestContributor() {
-        let count = FlopCounter.visualEncoder(.base, batch: 1)
+        let count = FlopCounter.visualEncoder(BenchPreset.base.config, batch: 1)
         XCTAssertEqual(count.mainShape, GEMMShape(m: 577, n: 3072, k: 768))
     }
 
@@ -76,12 +78,9 @@ final class FlopCounterTests: XCTestCase {
         XCTAssertEqual(FusionVariant.connectedOnly.connectedLayers(count: 3), [true, true, true])
     }
 
-    func testDimensionsFromTheTinyFixture() throws {
-        let json = try XCTUnwrap(Fixtures.json("model/config_A_stride2/config.json") as? [String: Any])
-        let tiny = try ModelDimensions(configJSON: json)
-        XCTAssertEqual(tiny.hiddenSize, 64)
-        XCTAssertEqual(tiny.visualTokens, 10)   // (48/16)² + 1
-        XCTAssertEqual(tiny.fusionLayers, 5)
-        XCTAssertEqual(tiny.visionHeads, 2)
+    func testTinyPresetHasTheSizesOfTheGoldenConfigA() throws {
+        let fixture = try MPLUGConfig.load(goldenConfig: Fixtures.url("model/config_A_stride2/config.json"))
+        XCTAssertEqual(BenchPreset.tiny.config, fixture)
+        XCTAssertEqual(BenchPreset.tiny.config.visualTokens, 10)   // (48/16)² + 1
     }
 }

@@ -9,18 +9,6 @@ import XCTest
 /// cancelling sums such as 1×1×2 arbitrarily ill-conditioned). bf16 rounding of both inputs bounds
 /// it by about 2·2⁻⁹ ≈ 3.9e-3; fp32 accumulation adds far less.
 final class BF16GEMMTests: XCTestCase {
-    /// SplitMix64: a small seeded generator so inputs are reproducible.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func randomMatrix(_ count: Int, _ rng: inout SeededGenerator) -> [Float] {
         (0..<count).map { _ in Float.random(in: -1...1, using: &rng) }
     }
@@ -63,7 +51,7 @@ final class BF16GEMMTests: XCTestCase {
     }
 
     func testMatchesFloat64ReferenceOnOddShapesForEachKernel() throws {
-        var rng = SeededGenerator(state: 2024)
+        var rng = SeededGenerator(seed: 2024)
         for (m, n, k) in Self.shapes {
             let a = Self.randomMatrix(m * k, &rng)
             let b = Self.randomMatrix(k * n, &rng)
@@ -79,7 +67,7 @@ final class BF16GEMMTests: XCTestCase {
     }
 
     func testLinearWeightLayoutEqualsTransposedRowMajor() throws {
-        var rng = SeededGenerator(state: 7)
+        var rng = SeededGenerator(seed: 7)
         let m = 5, n = 37, k = 19
         let a = Self.randomMatrix(m * k, &rng)
         let weight = Self.randomMatrix(n * k, &rng)           // [out, in]
@@ -99,7 +87,7 @@ final class BF16GEMMTests: XCTestCase {
     /// differs, so they agree to fp32 rounding (relative 1e-5 of the result scale).
     func testKernelsAgreeAndMultithreadingDoesNotChangeResults() throws {
         guard BF16GEMM.cpuHasAVX512BF16 else { throw XCTSkip("no AVX512-BF16 on this CPU") }
-        var rng = SeededGenerator(state: 99)
+        var rng = SeededGenerator(seed: 99)
         let m = 67, n = 300, k = 129
         let a = Self.randomMatrix(m * k, &rng)
         let packed = try PackedBF16Matrix(Self.randomMatrix(k * n, &rng), inputCount: k, outputCount: n,
@@ -117,7 +105,7 @@ final class BF16GEMMTests: XCTestCase {
     }
 
     func testAccumulateAddsToExistingOutput() throws {
-        var rng = SeededGenerator(state: 3)
+        var rng = SeededGenerator(seed: 3)
         let m = 4, n = 40, k = 9
         let a = Self.randomMatrix(m * k, &rng)
         let b = Self.randomMatrix(k * n, &rng)
