@@ -43,9 +43,12 @@ let package = Package(
         // MARK: Evaluation tasks: coco, nocaps, vqa, retrieval runners (file I/O lives here)
         .target(name: "EvalTasks", dependencies: ["Metrics", "MetricResources", "DataIO", "MPLUGModel"]),
 
+        // MARK: Reports: suite documents, the regression gate, Markdown and JUnit output
+        .target(name: "Reports", dependencies: ["Metrics"]),
+
         // MARK: Command-line tools (thin: parse arguments, call libraries)
         .executableTarget(name: "mplug-eval", dependencies: [
-            "EvalTasks", "MPLUGModel", "Metrics", "MetricResources",
+            "EvalTasks", "Reports", "MPLUGModel", "Metrics", "MetricResources",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -59,6 +62,9 @@ let package = Package(
         // MARK: Tests (mirror the modules; fixtures in Tests/Fixtures, see its README)
         .target(name: "TestSupport", path: "Sources/TestSupport"),
         .testTarget(name: "TensorMathTests", dependencies: ["TensorMath", "TestSupport"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "MetricResources", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
+        .testTarget(name: "DataIOTests", dependencies: ["DataIO", "TestSupport"]),
         .testTarget(name: "MPLUGModelTests", dependencies: ["MPLUGModel", "DataIO", "TestSupport"]),
         .testTarget(name: "BenchSuiteTests", dependencies: ["BenchSuite", "TestSupport"]),
 

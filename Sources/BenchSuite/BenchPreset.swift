@@ -13,14 +13,14 @@ public enum BenchPreset: String, Sendable, CaseIterable {
     public var config: MPLUGConfig {
         switch self {
         case .base:
-            return MPLUGConfig(hiddenSize: 768, attentionHeads: 12, intermediateSize: 3072, vocabSize: 30522, maxPositions: 512,
-                               fusionModules: 12, fusionLayers: 6, textEncoderLayers: 6, decoderLayers: 12, strideLayer: 3,
-                               encoderWidth: 768, imageResolution: 384, vision: .vitB16, embedDim: 256)
+            return .base
         case .tiny:
             return MPLUGConfig(hiddenSize: 64, attentionHeads: 4, intermediateSize: 128, vocabSize: 289, maxPositions: 64,
                                fusionModules: 6, fusionLayers: 5, textEncoderLayers: 2, decoderLayers: 2, strideLayer: 2,
                                encoderWidth: 64, imageResolution: 48,
-                               vision: VisionPreset(width: 64, layers: 2, heads: 2, patchSize: 16), embedDim: 32)
+                               vision: VisionPreset(width: 64, layers: 2, heads: 2, patchSize: 16,
+                                                    clip: CLIPTextTower(embedDim: 32, width: 32, layers: 1, contextLength: 8, vocabSize: 50)),
+                               embedDim: 32)
         }
     }
 }

@@ -8,11 +8,11 @@ public final class ModelWorkloads: BenchWorkloads {
     public let model: MPLUGModel
     public let weightBytes: Int
 
-    /// Builds the VQA model (ViT, text encoder, fusion, decoder; captioning uses a subset) from
-    /// `RandomWeights`; `weightBytes` is the live tensor bytes the built model holds.
+    /// Builds the VQA model (ViT, text encoder, fusion, decoder; captioning uses a subset) with
+    /// `MPLUGModel.random`; `weightBytes` is the live tensor bytes the built model holds.
     public init(config: MPLUGConfig, precision: Precision, seed: UInt64 = 2205_12005) throws {
         let before = TensorMemory.liveBytes
-        var model = try MPLUGModel(config: config, stateDict: RandomWeights.stateDict(config: config, seed: seed), parts: .vqa)
+        var model = try MPLUGModel.random(config: config, parts: .vqa, seed: seed)
         if precision == .bf16 { model = try model.withBF16Weights() }
         self.model = model
         weightBytes = TensorMemory.liveBytes - before

@@ -40,7 +40,7 @@ public enum ReportRendering {
 
     static func headerLines(_ report: BenchReport) -> [String] {
         let s = report.system
-        let coretype = s.openblasCoretypeSet ? "set (\(s.openblasCoretype ?? ""))" : "not set"
+        let coretype = s.openblasCoretypeSet ? "set (\(s.openblasCoretype))" : "not set"
         let weights = report.weightBytes.sorted { $0.key < $1.key }.map { "\($0.key) \(mib($0.value)) MiB" }.joined(separator: ", ")
         let kernels = report.kernels.sorted { $0.key < $1.key }.map { "\($0.key) → \($0.value)" }.joined(separator: ", ")
         return [

@@ -8,9 +8,9 @@ public struct SystemInfo: Sendable, Equatable, Codable {
     public var openblasCore: String
     /// `openblas_get_num_threads()`.
     public var openblasThreads: Int
-    /// Whether the environment variable OPENBLAS_CORETYPE was set for this run, and its value.
+    /// Whether the environment variable OPENBLAS_CORETYPE was set for this run, and its value ("" when unset).
     public var openblasCoretypeSet: Bool
-    public var openblasCoretype: String?
+    public var openblasCoretype: String
     /// CPU model name from /proc/cpuinfo ("unknown" elsewhere).
     public var cpu: String
     /// Active processor count.
@@ -29,7 +29,7 @@ public struct SystemInfo: Sendable, Equatable, Codable {
         return SystemInfo(
             openblasCore: openblas_get_corename().map { String(cString: $0) } ?? "unknown",
             openblasThreads: Int(openblas_get_num_threads()),
-            openblasCoretypeSet: coretype != nil, openblasCoretype: coretype,
+            openblasCoretypeSet: coretype != nil, openblasCoretype: coretype ?? "",
             cpu: cpuModelName(), cores: ProcessInfo.processInfo.activeProcessorCount,
             cpuHasAVX512BF16: BF16GEMM.cpuHasAVX512BF16, bf16Kernel: BF16GEMM.activeKernel.rawValue,
             date: formatter.string(from: date))

@@ -30,6 +30,8 @@ public struct MPLUGConfig: Sendable, Equatable {
     public var visionLayerNormEps: Float = 1e-5
     /// ITC projection width.
     public var embedDim: Int
+    /// The (unused) CLIP text tower and projections stored in every checkpoint.
+    public var clip: CLIPTextTower
 
     /// Index of the first executed fusion module.
     public var fusionStart: Int { fusionModules - fusionLayers }
@@ -46,7 +48,7 @@ public struct MPLUGConfig: Sendable, Equatable {
         self.fusionLayers = fusionLayers; self.textEncoderLayers = textEncoderLayers; self.decoderLayers = decoderLayers
         self.strideLayer = strideLayer; self.encoderWidth = encoderWidth; self.imageResolution = imageResolution
         self.visionWidth = vision.width; self.visionLayers = vision.layers; self.visionHeads = vision.heads
-        self.patchSize = vision.patchSize; self.embedDim = embedDim
+        self.patchSize = vision.patchSize; self.embedDim = embedDim; self.clip = vision.clip
     }
 
     /// Checks the sizes that the forward pass relies on.
@@ -61,14 +63,25 @@ public struct MPLUGConfig: Sendable, Equatable {
     }
 }
 
+/// Sizes of the CLIP parts that checkpoints contain but mPLUG never runs (text tower, `visual.proj`).
+public struct CLIPTextTower: Sendable, Equatable {
+    public var embedDim: Int, width: Int, layers: Int, contextLength: Int, vocabSize: Int
+    public init(embedDim: Int, width: Int, layers: Int, contextLength: Int = 77, vocabSize: Int = 49408) {
+        self.embedDim = embedDim; self.width = width; self.layers = layers; self.contextLength = contextLength; self.vocabSize = vocabSize
+    }
+}
+
 /// The CLIP vision towers used by mPLUG (`heads = width / 64`).
 public struct VisionPreset: Sendable, Equatable {
     public var width: Int, layers: Int, heads: Int, patchSize: Int
-    public init(width: Int, layers: Int, heads: Int, patchSize: Int) {
-        self.width = width; self.layers = layers; self.heads = heads; self.patchSize = patchSize
+    public var clip: CLIPTextTower
+    public init(width: Int, layers: Int, heads: Int, patchSize: Int, clip: CLIPTextTower) {
+        self.width = width; self.layers = layers; self.heads = heads; self.patchSize = patchSize; self.clip = clip
     }
-    public static let vitB16 = VisionPreset(width: 768, layers: 12, heads: 12, patchSize: 16)
-    public static let vitL14 = VisionPreset(width: 1024, layers: 24, heads: 16, patchSize: 14)
+    public static let vitB16 = VisionPreset(width: 768, layers: 12, heads: 12, patchSize: 16,
+                                            clip: CLIPTextTower(embedDim: 512, width: 512, layers: 12))
+    public static let vitL14 = VisionPreset(width: 1024, layers: 24, heads: 16, patchSize: 14,
+                                            clip: CLIPTextTower(embedDim: 768, width: 768, layers: 12))
 
     /// `ViT-B-16` / `ViT-L-14` (also accepts `ViT-B/16`, `ViT-L/14`).
     public static func named(_ name: String) throws -> VisionPreset {
@@ -94,6 +107,10 @@ extension MPLUGConfig {
         config.patchSize = try fields.int("vision_patch_size")
         config.embedDim = try fields.int("embed_dim", default: 256)
         if let eps = json["vision_layer_norm_eps"] as? Double { config.visionLayerNormEps = Float(eps) }
+        config.clip = CLIPTextTower(embedDim: try fields.int("clip_embed_dim", default: 512), width: try fields.int("clip_text_width", default: 512),
+                                    layers: try fields.int("clip_text_layers", default: 12),
+                                    contextLength: try fields.int("clip_context_length", default: 77),
+                                    vocabSize: try fields.int("clip_vocab_size", default: 49408))
         try config.validate()
         return config
     }
@@ -119,7 +136,8 @@ extension MPLUGConfig {
             fusionLayers: try f.int("fusion_layers"), textEncoderLayers: try f.int("text_encoder_layers"),
             decoderLayers: try f.int("text_decode_layers"), strideLayer: try f.int("stride_layer", default: 100),
             encoderWidth: try f.int("encoder_width", default: hidden), imageResolution: 0,
-            vision: VisionPreset(width: 0, layers: 0, heads: 1, patchSize: 1), embedDim: 256)
+            vision: VisionPreset(width: 0, layers: 0, heads: 1, patchSize: 1,
+                                 clip: CLIPTextTower(embedDim: 0, width: 0, layers: 0)), embedDim: 256)
         if let eps = f.json["layer_norm_eps"] as? Double { config.layerNormEps = Float(eps) }
         if let act = f.json["hidden_act"] as? String, act != "gelu" {
             throw ModelError.invalidConfig("\(f.file): hidden_act '\(act)' is not supported (only exact 'gelu')")

@@ -45,9 +45,13 @@ public struct MPLUGModel: Sendable {
 
     /// Binds the weights `parts` needs. Throws `ModelError.weightMismatch` listing every missing
     /// required key, every wrong shape and every key that is neither used nor known.
-    public init(config: MPLUGConfig, stateDict: StateDict, parts: ModelParts) throws {
+    public init(config: MPLUGConfig, stateDict: [String: RawTensor], parts: ModelParts) throws {
+        try self.init(config: config, source: StateDictSource(stateDict: stateDict), parts: parts)
+    }
+
+    init(config: MPLUGConfig, source: WeightSource, parts: ModelParts) throws {
         try config.validate()
-        let b = WeightBinder(stateDict)
+        let b = WeightBinder(source)
         self.config = config
         self.parts = parts
         vision = .bind(b, config: config)
@@ -60,7 +64,7 @@ public struct MPLUGModel: Sendable {
             itmHead = b.linear("itm_head", out: 2, in: config.hiddenSize)
         }
         if parts.contains(.mlmHead) { mlmHead = .bind(b, "mlm_head.predictions", config: config, tiedWeight: nil) }
-        temperature = stateDict["temp"]?.floats().first
+        temperature = source.shape(of: "temp") != nil ? source.values(of: "temp").first : nil
         var skipped: [String] = [], unknown: [String] = []
         for key in b.unconsumed {
             if isKnownUnused(key, config: config, parts: parts) { skipped.append(key) } else { unknown.append(key) }

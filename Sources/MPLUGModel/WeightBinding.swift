@@ -1,32 +1,28 @@
 import DataIO
 import TensorMath
 
-/// A PyTorch state dict: parameter name → stored tensor.
-public typealias StateDict = [String: RawTensor]
-
 /// Takes tensors out of a state dict by name and expected shape, recording every missing key and
 /// every shape mismatch so that all problems are reported at once (`ModelError.weightMismatch`).
 final class WeightBinder {
-    private let stateDict: StateDict
+    private let source: WeightSource
     private(set) var consumed = Set<String>()
     private(set) var missing: [String] = []
     private(set) var wrongShape: [String] = []
 
-    init(_ stateDict: StateDict) { self.stateDict = stateDict }
+    init(_ source: WeightSource) { self.source = source }
 
     /// The float32 tensor `key` of `shape` (zeros if it is missing or mis-shaped; the error is recorded).
     func tensor(_ key: String, _ shape: [Int]) -> Tensor {
-        guard let raw = stateDict[key] else {
+        guard let stored = source.shape(of: key) else {
             missing.append(key)
             return Tensor(shape: shape)
         }
         consumed.insert(key)
-        let storedShape = raw.shape.isEmpty ? [1] : raw.shape
-        guard storedShape == shape || raw.shape == shape else {
-            wrongShape.append("\(key) \(raw.shape) (expected \(shape))")
+        guard stored == shape || (stored.isEmpty && shape == [1]) else {
+            wrongShape.append("\(key) \(stored) (expected \(shape))")
             return Tensor(shape: shape)
         }
-        return Tensor(shape: shape, storage: raw.floats())
+        return Tensor(shape: shape, storage: source.values(of: key))
     }
 
     /// `prefix.weight [out, in]` and `prefix.bias [out]`.
@@ -47,5 +43,19 @@ final class WeightBinder {
     }
 
     /// Names in the dict that nobody consumed.
-    var unconsumed: [String] { stateDict.keys.filter { !consumed.contains($0) }.sorted() }
+    var unconsumed: [String] { source.keys.filter { !consumed.contains($0) }.sorted() }
+}
+
+/// Where bound weights come from: a loaded state dict or a seeded random initialisation.
+protocol WeightSource {
+    var keys: [String] { get }
+    func shape(of key: String) -> [Int]?
+    func values(of key: String) -> [Float]
+}
+
+struct StateDictSource: WeightSource {
+    let stateDict: [String: RawTensor]
+    var keys: [String] { Array(stateDict.keys) }
+    func shape(of key: String) -> [Int]? { stateDict[key]?.shape }
+    func values(of key: String) -> [Float] { stateDict[key]?.floats() ?? [] }
 }

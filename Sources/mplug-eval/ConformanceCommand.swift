@@ -1,5 +1,5 @@
 import ArgumentParser
-import EvalTasks
+import MPLUGModel
 import Foundation
 
 /// `mplug-eval conformance DIR`: recompute an mPLUG golden config directory and compare.

@@ -9,7 +9,8 @@ final class FlopCounterTests: XCTestCase {
     let small = MPLUGConfig(hiddenSize: 8, attentionHeads: 2, intermediateSize: 16, vocabSize: 10, maxPositions: 16,
                             fusionModules: 2, fusionLayers: 2, textEncoderLayers: 1, decoderLayers: 1, strideLayer: 2,
                             encoderWidth: 8, imageResolution: 4,
-                            vision: VisionPreset(width: 4, layers: 1, heads: 1, patchSize: 2), embedDim: 4)
+                            vision: VisionPreset(width: 4, layers: 1, heads: 1, patchSize: 2,
+                                                 clip: CLIPTextTower(embedDim: 4, width: 4, layers: 1)), embedDim: 4)
 
     func testVisualEncoderByHand() {
         // patches 4 x (3·2·2 = 12) x 4: 2·4·4·12 = 384

@@ -1,6 +1,5 @@
 import Foundation
 import DataIO
-import MPLUGModel
 import TensorMath
 
 /// Recomputes every golden output of an mPLUG golden config directory (`config.json`,
@@ -57,12 +56,8 @@ public enum ModelConformance {
     public struct Options: Sendable {
         /// The weights file (`.safetensors` or `.pth`); nil = `weights.safetensors` in the directory.
         public var weightsFile: URL?
-        /// Reads a state dict from a `.pth` file (provided by DataIO's pickle reader when available).
-        public var pthReader: (@Sendable (URL) throws -> StateDict)?
         /// Generation with the K/V cache (default) or the official recomputation.
         public var useKVCache = true
-        /// Computes `image_resized_u8` from the PNGs next to the goldens (provided by DataIO's image code when available).
-        public var resizeImage: (@Sendable (_ png: URL, _ size: Int) throws -> [UInt8])?
         public init() {}
     }
 
@@ -70,20 +65,14 @@ public enum ModelConformance {
         func file(_ name: String) -> URL { directory.appendingPathComponent(name) }
         let config = try MPLUGConfig.load(goldenConfig: file("config.json"))
         let weightsURL = options.weightsFile ?? file("weights.safetensors")
-        let stateDict: StateDict
-        if weightsURL.pathExtension == "pth" {
-            guard let reader = options.pthReader else { throw TaskError.badInput("\(weightsURL.path): .pth weights need the pickle reader (not available in this build)") }
-            stateDict = try reader(weightsURL)
-        } else {
-            guard FileManager.default.fileExists(atPath: weightsURL.path) else {
-                throw TaskError.badInput("\(weightsURL.path): weights file not found (pass --weights-file)")
-            }
-            stateDict = try SafeTensors.read(weightsURL)
+        guard FileManager.default.fileExists(atPath: weightsURL.path) else {
+            throw ModelError.invalidInput("\(weightsURL.path): weights file not found (pass --weights-file)")
         }
+        let stateDict = try StateDict.load(weightsURL)
         let inputs = try SafeTensors.read(file("inputs.safetensors"))
         let golden = try SafeTensors.read(file("outputs_f64.safetensors"))
         guard let meta = (try? JSONSerialization.jsonObject(with: Data(contentsOf: file("golden_meta.json")))) as? [String: Any] else {
-            throw TaskError.badInput("\(file("golden_meta.json").path): missing or not a JSON object")
+            throw ModelError.invalidInput("\(file("golden_meta.json").path): missing or not a JSON object")
         }
         let model = try MPLUGModel(config: config, stateDict: stateDict, parts: .all)
         var (computed, generations) = try computeOutputs(model: model, inputs: inputs, meta: meta, useKVCache: options.useKVCache)
@@ -101,7 +90,7 @@ public enum ModelConformance {
             rows.append(compare(name, actual, expected, tolerance: tolerance))
         }
         rows += generationRows(generations, meta: meta)
-        rows.append(try resizeRow(directory: directory, inputs: inputs, resize: options.resizeImage))
+        rows += try preprocessingRows(directory: directory, inputs: inputs)
         return Report(config: directory.lastPathComponent, rows: rows)
     }
 
@@ -132,13 +121,13 @@ public enum ModelConformance {
         let flat = ints(t), cols = t.shape[1]
         return (0..<t.shape[0]).map { Array(flat[($0 * cols)..<(($0 + 1) * cols)]) }
     }
-    private static func input(_ inputs: StateDict, _ name: String) throws -> RawTensor {
-        guard let t = inputs[name] else { throw TaskError.badInput("inputs.safetensors: missing tensor '\(name)'") }
+    private static func input(_ inputs: [String: RawTensor], _ name: String) throws -> RawTensor {
+        guard let t = inputs[name] else { throw ModelError.invalidInput("inputs.safetensors: missing tensor '\(name)'") }
         return t
     }
 
     /// Every golden tensor this port computes, by golden name, and the hypotheses of each generation task.
-    static func computeOutputs(model: MPLUGModel, inputs: StateDict, meta: [String: Any],
+    static func computeOutputs(model: MPLUGModel, inputs: [String: RawTensor], meta: [String: Any],
                                useKVCache: Bool) throws -> ([String: Tensor], [String: [[Hypothesis]]]) {
         let trace = Trace()
         var out: [String: Tensor] = [:]
@@ -265,7 +254,7 @@ public enum ModelConformance {
     }
 
     static func generationSettings(_ meta: [String: Any]) throws -> [String: GenerationSettings] {
-        guard let all = meta["generation_settings"] as? [String: Any] else { throw TaskError.badInput("golden_meta.json: missing generation_settings") }
+        guard let all = meta["generation_settings"] as? [String: Any] else { throw ModelError.invalidInput("golden_meta.json: missing generation_settings") }
         var result: [String: GenerationSettings] = [:]
         for (task, value) in all {
             guard let d = value as? [String: Any], let beam = d["beam_size"] as? Int, let minLength = d["min_length"] as? Int,
@@ -301,22 +290,20 @@ public enum ModelConformance {
         }
     }
 
-    /// `image_resized_u8`: the PIL bicubic resize of `image0.png`, `image1.png` must be bit-exact.
-    private static func resizeRow(directory: URL, inputs: StateDict, resize: (@Sendable (URL, Int) throws -> [UInt8])?) throws -> Row {
-        let name = "image_resized_u8"
-        guard let expected = inputs[name], expected.shape.count == 4 else {
-            return Row(name: name, maxAbsError: nil, tolerance: 0, status: .notChecked, note: "not in inputs.safetensors")
+    /// `image_resized_u8` (Pillow bicubic resize of `image<i>.png`, bit-exact) and `image` (the full
+    /// CLIP preprocessing, float32, tolerance 1e-6) recomputed from the PNGs next to the goldens.
+    private static func preprocessingRows(directory: URL, inputs: [String: RawTensor]) throws -> [Row] {
+        let resizedGolden = try input(inputs, "image_resized_u8"), imageGolden = try input(inputs, "image")
+        guard resizedGolden.shape.count == 4 else { throw ModelError.invalidInput("image_resized_u8 has shape \(resizedGolden.shape)") }
+        let count = resizedGolden.shape[0], size = resizedGolden.shape[1]
+        var resized: [Float] = [], normalized: [Float] = []
+        for i in 0..<count {
+            let decoded = try ImageDecoder.decode(directory.appendingPathComponent("image\(i).png"))
+            let image = BicubicResize.resize(decoded, width: size, height: size)
+            resized += image.pixels.map(Float.init)
+            normalized += ImagePreprocessing.normalize(image)
         }
-        guard let resize else {
-            return Row(name: name, maxAbsError: nil, tolerance: 0, status: .notChecked, note: "image decoding/resize not available in this build")
-        }
-        let reference = expected.int64s(), size = expected.shape[1], perImage = size * size * 3
-        var worst = 0.0
-        for i in 0..<expected.shape[0] {
-            let pixels = try resize(directory.appendingPathComponent("image\(i).png"), size)
-            guard pixels.count == perImage else { return Row(name: name, maxAbsError: .infinity, tolerance: 0, status: .fail, note: "size") }
-            for j in 0..<perImage { worst = max(worst, abs(Double(pixels[j]) - Double(reference[i * perImage + j]))) }
-        }
-        return Row(name: name, maxAbsError: worst, tolerance: 0, status: worst == 0 ? .ok : .fail)
+        return [compare("image_resized_u8", Tensor(shape: resizedGolden.shape, storage: resized), resizedGolden, tolerance: 0),
+                compare("image", Tensor(shape: imageGolden.shape, storage: normalized), imageGolden, tolerance: 1e-6)]
     }
 }
