@@ -144,3 +144,25 @@ final class BF16GEMMTests: XCTestCase {
         XCTAssertEqual(BF16GEMM.float(BF16GEMM.bf16(.greatestFiniteMagnitude)), .infinity)
     }
 }
+
+final class TensorMemoryTests: XCTestCase {
+    func testLiveBytesFollowTensorLifetimesAndCopiesShareOneCount() {
+        let before = TensorMemory.liveBytes
+        TensorMemory.resetHighWater()
+        do {
+            let a = Tensor(shape: [10, 10])                 // 400 bytes
+            let copy = a                                     // shares a's storage: not counted again
+            let view = a.reshaped([100])                     // a view: not counted again
+            XCTAssertEqual(TensorMemory.liveBytes - before, 400)
+            do {
+                let b = Tensor(shape: [25], repeating: 1)    // 100 bytes
+                XCTAssertEqual(TensorMemory.liveBytes - before, 500)
+                _ = b
+            }
+            XCTAssertEqual(TensorMemory.liveBytes - before, 400)
+            _ = (copy, view)
+        }
+        XCTAssertEqual(TensorMemory.liveBytes, before)
+        XCTAssertEqual(TensorMemory.highWaterBytes - before, 500)
+    }
+}
