@@ -20,6 +20,9 @@ public struct BenchRow: Sendable, Equatable, Codable {
     /// Latency of one run, seconds.
     public var medianSeconds: Double?
     public var p95Seconds: Double?
+    /// Median CPU seconds (user + system, all threads) per run; ≈ threads × median when the
+    /// process had the cores to itself, much less on a loaded machine.
+    public var medianCpuSeconds: Double?
     /// Examples (images / questions) per second: batch / median.
     public var imagesPerSecond: Double?
     /// Generated tokens per second: batch · generated tokens / median (nil for non-generating parts).
@@ -43,7 +46,7 @@ public struct BenchRow: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case part, variant, stride, precision, memory, batch, generatedTokens, flops, status, repetitions
-        case medianSeconds, p95Seconds, imagesPerSecond, tokensPerSecond, gflopsPerSecond, mainGemm
+        case medianSeconds, p95Seconds, medianCpuSeconds, imagesPerSecond, tokensPerSecond, gflopsPerSecond, mainGemm
         case sgemmPeakGflopsPerSecond, percentOfSgemmPeak, peakRssBytes, peakRssSource
         case liveTensorHighWaterBytes, kernel, estimatedBytes
     }
@@ -57,6 +60,7 @@ public struct BenchRow: Sendable, Equatable, Codable {
         try c.encode(generatedTokens, forKey: .generatedTokens); try c.encode(flops, forKey: .flops)
         try c.encode(status, forKey: .status); try c.encode(repetitions, forKey: .repetitions)
         try c.encode(medianSeconds, forKey: .medianSeconds); try c.encode(p95Seconds, forKey: .p95Seconds)
+        try c.encode(medianCpuSeconds, forKey: .medianCpuSeconds)
         try c.encode(imagesPerSecond, forKey: .imagesPerSecond); try c.encode(tokensPerSecond, forKey: .tokensPerSecond)
         try c.encode(gflopsPerSecond, forKey: .gflopsPerSecond); try c.encode(mainGemm, forKey: .mainGemm)
         try c.encode(sgemmPeakGflopsPerSecond, forKey: .sgemmPeakGflopsPerSecond)

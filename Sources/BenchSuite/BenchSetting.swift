@@ -75,6 +75,8 @@ public struct SuiteOptions: Sendable {
     public var answerLength: Int
     public var warmup: Int
     public var repetitions: Int
+    /// The parts to time (all by default).
+    public var parts: [BenchPart] = BenchPart.allCases
 
     public init(preset: String, config: MPLUGConfig, strides: [Int] = [1, 2, 3, 6],
                 precisions: [Precision] = [.fp32, .bf16], batches: [Int] = [1, 8], textLength: Int = 16,
@@ -117,7 +119,7 @@ public struct SuiteOptions: Sendable {
                 }
             }
         }
-        return result
+        return result.filter { parts.contains($0.part) }
     }
 
     /// Analytic FLOPs of one setting.

@@ -25,4 +25,15 @@ public enum CommandLineValues {
         guard Set(values).count == values.count else { throw BenchError.invalidSetting("--precision: duplicate values in '\(text)'") }
         return values
     }
+
+    /// "visual_encoder,vqa" → those parts (names as in the report).
+    public static func parts(_ text: String) throws -> [BenchPart] {
+        try text.split(separator: ",", omittingEmptySubsequences: false).map { part -> BenchPart in
+            guard let value = BenchPart(rawValue: part.trimmingCharacters(in: .whitespaces)) else {
+                let names = BenchPart.allCases.map(\.rawValue).joined(separator: ", ")
+                throw BenchError.invalidSetting("--parts: '\(part)' is not one of \(names)")
+            }
+            return value
+        }
+    }
 }

@@ -10,13 +10,14 @@ public enum ReportRendering {
         lines.append("")
         lines += headerLines(report).map { "- \($0)" }
         lines.append("")
-        lines.append("| part | variant | stride | precision | memory | batch | GFLOP | median ms | p95 ms | images/s | tokens/s | GFLOP/s | % sgemm peak | peak RSS MiB | live tensors MiB | status |")
-        lines.append("|---|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+        lines.append("| part | variant | stride | precision | memory | batch | GFLOP | median ms | p95 ms | CPU ms | images/s | tokens/s | GFLOP/s | % sgemm peak | peak RSS MiB | live tensors MiB | status |")
+        lines.append("|---|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
         for row in report.rows {
             let cells: [String] = [
                 row.part.rawValue, row.variant ?? "–", row.stride.map(String.init) ?? "–", row.precision.rawValue,
                 row.memory.rawValue, String(row.batch), fixed(row.flops / 1e9, 2), fixed(row.medianSeconds.map { $0 * 1e3 }, 2),
-                fixed(row.p95Seconds.map { $0 * 1e3 }, 2), fixed(row.imagesPerSecond, 2), fixed(row.tokensPerSecond, 1),
+                fixed(row.p95Seconds.map { $0 * 1e3 }, 2), fixed(row.medianCpuSeconds.map { $0 * 1e3 }, 1),
+                fixed(row.imagesPerSecond, 2), fixed(row.tokensPerSecond, 1),
                 fixed(row.gflopsPerSecond, 1), fixed(row.percentOfSgemmPeak, 1), mib(row.peakRssBytes),
                 mib(row.liveTensorHighWaterBytes), row.status,
             ]

@@ -113,6 +113,7 @@ public struct SuiteRunner {
             let median = latency.median
             row.medianSeconds = median
             row.p95Seconds = latency.p95
+            row.medianCpuSeconds = latency.medianCPU
             if median > 0 {
                 row.imagesPerSecond = Double(setting.batch) / median
                 if row.generatedTokens > 0 { row.tokensPerSecond = Double(setting.batch * row.generatedTokens) / median }
@@ -194,6 +195,7 @@ public struct SuiteRunner {
                     row.precision.rawValue, row.memory == .none ? nil : row.memory.rawValue, "batch \(row.batch)"]
             .compactMap { $0 }.joined(separator: " ")
         guard let median = row.medianSeconds else { return "\(what): \(row.status)" }
-        return String(format: "%@: median %.4f s, %.1f GFLOP/s", what, median, row.gflopsPerSecond ?? 0)
+        return String(format: "%@: median %.4f s (CPU %.4f s), %.1f GFLOP/s", what, median, row.medianCpuSeconds ?? 0,
+                      row.gflopsPerSecond ?? 0)
     }
 }

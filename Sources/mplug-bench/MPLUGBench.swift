@@ -25,6 +25,9 @@ struct MPLUGBench: ParsableCommand {
     @Option(help: "Batch sizes (images per batch).")
     var batch: String = "1,8"
 
+    @Option(help: "Parts to time: visual_encoder, text_encoder_fusion, vqa, caption_beam5, caption_greedy.")
+    var parts: String = BenchPart.allCases.map(\.rawValue).joined(separator: ",")
+
     @Option(name: .customLong("text-len"), help: "Question / text length in tokens.")
     var textLength = 16
 
@@ -71,12 +74,14 @@ struct MPLUGBench: ParsableCommand {
             guard textLength + max(generationLength, answerLength) <= chosen.config.maxPositions else {
                 throw BenchError.invalidSetting("text/generation length exceeds the \(chosen.config.maxPositions) positions of preset \(preset)")
             }
-            options = SuiteOptions(preset: preset, config: chosen.config,
+            var suite = SuiteOptions(preset: preset, config: chosen.config,
                                    strides: try CommandLineValues.positiveIntegers(strides, option: "strides"),
                                    precisions: try CommandLineValues.precisions(precision),
                                    batches: try CommandLineValues.positiveIntegers(batch, option: "batch"),
                                    textLength: textLength, generationLength: generationLength, answerLength: answerLength,
                                    warmup: warmup, repetitions: repetitions)
+            suite.parts = try CommandLineValues.parts(parts)
+            options = suite
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(2)

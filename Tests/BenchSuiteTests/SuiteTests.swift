@@ -7,7 +7,7 @@ import XCTest
 final class SuiteTests: XCTestCase {
     static let rowKeys: Set<String> = [
         "part", "variant", "stride", "precision", "memory", "batch", "generated_tokens", "flops", "status", "repetitions",
-        "median_seconds", "p95_seconds", "images_per_second", "tokens_per_second", "gflops_per_second", "main_gemm",
+        "median_seconds", "p95_seconds", "median_cpu_seconds", "images_per_second", "tokens_per_second", "gflops_per_second", "main_gemm",
         "sgemm_peak_gflops_per_second", "percent_of_sgemm_peak", "peak_rss_bytes", "peak_rss_source",
         "live_tensor_high_water_bytes", "kernel", "estimated_bytes",
     ]
