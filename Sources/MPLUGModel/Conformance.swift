@@ -13,23 +13,28 @@ import TensorMath
 public enum ModelConformance {
     public enum Status: String, Sendable { case ok, fail = "FAIL", notChecked = "NOT CHECKED" }
 
+    /// One compared tensor (or generation result) of the golden set.
     public struct Row: Sendable {
         public var name: String
-        /// Max |computed − golden| (nil for not checked; 0/1 mismatch count semantics for exact rows: any error fails).
+        /// Max |computed − golden| over the tensor (nil when not checked; exact rows have tolerance 0).
         public var maxAbsError: Double?
         public var tolerance: Double
         public var status: Status
         public var note: String = ""
     }
 
+    /// All rows of one golden config directory.
     public struct Report: Sendable {
         public var config: String
+        /// One line about the weights that were loaded and the known-but-unused keys skipped.
+        public var weightsSummary: String = ""
         public var rows: [Row]
         public var passed: Bool { rows.allSatisfy { $0.status == .ok } }
 
         /// `tensor | max abs err | tolerance | ok` lines.
         public var table: String {
-            var lines = ["tensor | max abs err | tolerance | ok"]
+            var lines = weightsSummary.isEmpty ? [] : [weightsSummary]
+            lines.append("tensor | max abs err | tolerance | ok")
             for r in rows {
                 let err = r.maxAbsError.map { String(format: "%.3e", $0) } ?? "-"
                 lines.append("\(r.name) | \(err) | \(String(format: "%.1e", r.tolerance)) | \(r.status.rawValue)\(r.note.isEmpty ? "" : " (\(r.note))")")
@@ -61,6 +66,8 @@ public enum ModelConformance {
         public init() {}
     }
 
+    /// Loads the config, weights (`options.weightsFile` or `weights.safetensors`; `.pth` also read),
+    /// inputs and goldens of `directory`, recomputes everything and compares.
     public static func run(directory: URL, options: Options = Options()) throws -> Report {
         func file(_ name: String) -> URL { directory.appendingPathComponent(name) }
         let config = try MPLUGConfig.load(goldenConfig: file("config.json"))
@@ -91,7 +98,7 @@ public enum ModelConformance {
         }
         rows += generationRows(generations, meta: meta)
         rows += try preprocessingRows(directory: directory, inputs: inputs)
-        return Report(config: directory.lastPathComponent, rows: rows)
+        return Report(config: directory.lastPathComponent, weightsSummary: model.skippedKeysSummary, rows: rows)
     }
 
     /// 1e-4 for logits, losses, NLLs, similarities, scores and probabilities; 1e-5 otherwise.
@@ -157,11 +164,9 @@ public enum ModelConformance {
             out["itc_sim_i2t_over_temp"] = i2t
             out["itc_sim_t2i_over_temp"] = t2i
         }
-        let kTest = meta["k_test"] as? Int ?? 256
-        let (i2t, t2i) = try MPLUGModel.retrievalScores(similarity: similarity, k: kTest) { image, text in
-            let pair = try model.fuse(text: textEmbeds.gathering([text]), textMask: [captionMask[text]], image: imageEmbeds.gathering([image]))
-            return try model.itmLogits(fusedText: pair.text).storage[1]
-        }
+        let retrieval = try model.retrievalScores(imageEmbeds: imageEmbeds, textEmbeds: textEmbeds, textMask: captionMask,
+                                                  k: meta["k_test"] as? Int ?? 256)
+        let (i2t, t2i) = (retrieval.i2t, retrieval.t2i)
         out["retrieval_score_i2t"] = i2t
         out["retrieval_score_t2i"] = t2i
 
@@ -186,9 +191,9 @@ public enum ModelConformance {
         let captionLogits = try model.decoderLogits(ids: decIds, mask: decMask, memory: imageMemory,
                                                     memoryRow: ints(try input(inputs, "cap_img_idx")), trace: trace, tracePrefix: "capdec")
         out["caption_logits"] = captionLogits
-        let (nll, counted) = tokenNegativeLogLikelihoods(logits: captionLogits, ids: decIds, mask: decMask)
+        let nll = tokenNegativeLogLikelihoods(logits: captionLogits, ids: decIds, mask: decMask).nll
         out["caption_token_nll"] = Tensor(shape: [nll.count, nll.first?.count ?? 0], storage: nll.flatMap { $0.map(Float.init) })
-        out["caption_loss"] = scalar(nll.joined().reduce(0, +) / Double(max(counted, 1)))
+        out["caption_loss"] = scalar(captionLoss(logits: captionLogits, ids: decIds, mask: decMask))
 
         // VQA: fused memory, teacher-forced answers, rank_answer.
         let questionIds = matrix(try input(inputs, "question_ids")), questionMask = matrix(try input(inputs, "question_mask"))
@@ -201,7 +206,7 @@ public enum ModelConformance {
         let answerIds = matrix(try input(inputs, "answer_ids")), answerMask = matrix(try input(inputs, "answer_mask"))
         let answerLogits = try model.decoderLogits(ids: answerIds, mask: answerMask, memory: vqaMemory)
         out["vqa_answer_logits"] = answerLogits
-        let answerNLL = tokenNegativeLogLikelihoods(logits: answerLogits, ids: answerIds, mask: answerMask).nll.map { $0.reduce(0, +) }
+        let answerNLL = answerLossPerSample(logits: answerLogits, ids: answerIds, mask: answerMask)
         out["vqa_answer_loss_per_sample"] = Tensor(shape: [answerNLL.count], storage: answerNLL.map(Float.init))
         out["vqa_train_loss"] = scalar(answerNLL.reduce(0, +) / Double(answerNLL.count))
         let ranked = try model.rankAnswers(memory: vqaMemory, answerIds: matrix(try input(inputs, "answer_list_ids")),
@@ -236,22 +241,6 @@ public enum ModelConformance {
     }
 
     private static func scalar(_ value: Double) -> Tensor { Tensor(shape: [], storage: [Float(value)]) }
-
-    /// Mean cross-entropy over positions whose label is not −100.
-    static func maskedLanguageModelLoss(logits: Tensor, labels: [[Int]]) -> Double {
-        let length = logits.shape[1], vocab = logits.shape[2]
-        var total = 0.0, count = 0
-        for (b, row) in labels.enumerated() {
-            for (t, label) in row.enumerated() where label != -100 {
-                let base = (b * length + t) * vocab
-                let values = (0..<vocab).map { Double(logits.storage[base + $0]) }
-                let m = values.max()!
-                total += m + log(values.reduce(0) { $0 + exp($1 - m) }) - values[label]
-                count += 1
-            }
-        }
-        return total / Double(max(count, 1))
-    }
 
     static func generationSettings(_ meta: [String: Any]) throws -> [String: GenerationSettings] {
         guard let all = meta["generation_settings"] as? [String: Any] else { throw ModelError.invalidInput("golden_meta.json: missing generation_settings") }

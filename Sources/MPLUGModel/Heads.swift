@@ -11,15 +11,43 @@ public func tokenNegativeLogLikelihoods(logits: Tensor, ids: [[Int]], mask: [[In
         (0..<(length - 1)).map { t -> Double in
             guard mask[b][t + 1] != 0 else { return 0 }
             counted += 1
-            let row = (b * length + t) * vocab
-            var m = -Double.infinity
-            for v in 0..<vocab { m = max(m, Double(logits.storage[row + v])) }
-            var s = 0.0
-            for v in 0..<vocab { s += exp(Double(logits.storage[row + v]) - m) }
-            return m + log(s) - Double(logits.storage[row + ids[b][t + 1]])
+            return negativeLogLikelihood(logits.storage, offset: (b * length + t) * vocab, count: vocab, target: ids[b][t + 1])
         }
     }
     return (nll, counted)
+}
+
+/// Caption loss (`BertPrefixModel`): mean NLL over every counted target token of the batch.
+public func captionLoss(logits: Tensor, ids: [[Int]], mask: [[Int]]) -> Double {
+    let (nll, counted) = tokenNegativeLogLikelihoods(logits: logits, ids: ids, mask: mask)
+    return nll.joined().reduce(0, +) / Double(max(counted, 1))
+}
+
+/// VQA answer loss (`BertLMHeadModel`, reduction 'none'): per-sample sum of token NLLs `[B]`.
+public func answerLossPerSample(logits: Tensor, ids: [[Int]], mask: [[Int]]) -> [Double] {
+    tokenNegativeLogLikelihoods(logits: logits, ids: ids, mask: mask).nll.map { $0.reduce(0, +) }
+}
+
+/// MLM loss: mean cross-entropy of `logits [B, L, V]` over positions whose label is not −100.
+public func maskedLanguageModelLoss(logits: Tensor, labels: [[Int]]) -> Double {
+    let length = logits.shape[1], vocab = logits.shape[2]
+    var total = 0.0, count = 0
+    for (b, row) in labels.enumerated() {
+        for (t, label) in row.enumerated() where label != -100 {
+            total += negativeLogLikelihood(logits.storage, offset: (b * length + t) * vocab, count: vocab, target: label)
+            count += 1
+        }
+    }
+    return total / Double(max(count, 1))
+}
+
+/// `logsumexp(row) − row[target]` in float64 for the `count` logits at `offset`.
+func negativeLogLikelihood(_ logits: [Float], offset: Int, count: Int, target: Int) -> Double {
+    var m = -Double.infinity
+    for v in 0..<count { m = max(m, Double(logits[offset + v])) }
+    var s = 0.0
+    for v in 0..<count { s += exp(Double(logits[offset + v]) - m) }
+    return m + log(s) - Double(logits[offset + target])
 }
 
 extension MPLUGModel {
@@ -43,21 +71,32 @@ extension MPLUGModel {
         try require(mlmHead, "MLM head")(fusedText)
     }
 
-    /// Retrieval re-ranking (§6.3): for each image the `k` texts with the highest ITC similarity get
-    /// `itmMatch(image, text)` (raw ITM logit of class 1), and symmetrically for each text the top-`k`
-    /// images; every other entry is −100. `similarity` is `[images, texts]`.
-    /// Returns `(i2t [images, texts], t2i [texts, images])`.
-    public static func retrievalScores(similarity: Tensor, k: Int,
-                                       itmMatch: (_ image: Int, _ text: Int) throws -> Float) rethrows -> (Tensor, Tensor) {
+    /// Retrieval evaluation (§6.3): ITC cosine similarities `[images, texts]` (no temperature), then
+    /// for each image its `k` most similar texts re-scored by the ITM "match" logit of the fusion
+    /// encoder (one fusion batch of `k` pairs per image), and symmetrically for each text its top-`k`
+    /// images; every other entry is −100. Top-k ties go to the lower index.
+    /// `imageEmbeds [I, Ni, H]`, `textEmbeds [T, L, H]` with `textMask [T][L]`.
+    public func retrievalScores(imageEmbeds: Tensor, textEmbeds: Tensor, textMask: [[Int]], k: Int,
+                                schedule: FusionSchedule? = nil) throws -> (similarity: Tensor, i2t: Tensor, t2i: Tensor) {
+        let similarity = matmulTransposed(try imageFeatures(imageEmbeds), try textFeatures(textEmbeds))
         let images = similarity.shape[0], texts = similarity.shape[1]
+        /// ITM match logits of the pairs (image[i], text[t]).
+        func match(images imageRows: [Int], texts textRows: [Int]) throws -> [Float] {
+            let fused = try fuse(text: textEmbeds.gathering(textRows), textMask: textRows.map { textMask[$0] },
+                                 image: imageEmbeds.gathering(imageRows), schedule: schedule)
+            let logits = try itmLogits(fusedText: fused.text)
+            return (0..<textRows.count).map { logits.storage[$0 * 2 + 1] }
+        }
         var i2t = Tensor(shape: [images, texts], repeating: -100), t2i = Tensor(shape: [texts, images], repeating: -100)
         for i in 0..<images {
-            for t in topIndices((0..<texts).map { similarity.storage[i * texts + $0] }, k) { i2t.storage[i * texts + t] = try itmMatch(i, t) }
+            let top = topIndices((0..<texts).map { similarity.storage[i * texts + $0] }, k)
+            for (t, score) in zip(top, try match(images: Array(repeating: i, count: top.count), texts: top)) { i2t.storage[i * texts + t] = score }
         }
         for t in 0..<texts {
-            for i in topIndices((0..<images).map { similarity.storage[$0 * texts + t] }, k) { t2i.storage[t * images + i] = try itmMatch(i, t) }
+            let top = topIndices((0..<images).map { similarity.storage[$0 * texts + t] }, k)
+            for (i, score) in zip(top, try match(images: top, texts: Array(repeating: t, count: top.count))) { t2i.storage[t * images + i] = score }
         }
-        return (i2t, t2i)
+        return (similarity, i2t, t2i)
     }
 
     /// `rank_answer` (§6.2, unused by the released VQA eval): first-token probabilities of every

@@ -28,6 +28,8 @@ public struct MPLUGConfig: Sendable, Equatable {
     public var patchSize: Int
     /// LayerNorm eps of the CLIP ViT (1e-5).
     public var visionLayerNormEps: Float = 1e-5
+    /// LayerNorm eps of `visn_layer_norm` (1e-12, as every BERT LayerNorm).
+    public var adapterLayerNormEps: Float = 1e-12
     /// ITC projection width.
     public var embedDim: Int
     /// The (unused) CLIP text tower and projections stored in every checkpoint.
@@ -107,6 +109,7 @@ extension MPLUGConfig {
         config.patchSize = try fields.int("vision_patch_size")
         config.embedDim = try fields.int("embed_dim", default: 256)
         if let eps = json["vision_layer_norm_eps"] as? Double { config.visionLayerNormEps = Float(eps) }
+        if let eps = json["visn_layer_norm_eps"] as? Double { config.adapterLayerNormEps = Float(eps) }
         config.clip = CLIPTextTower(embedDim: try fields.int("clip_embed_dim", default: 512), width: try fields.int("clip_text_width", default: 512),
                                     layers: try fields.int("clip_text_layers", default: 12),
                                     contextLength: try fields.int("clip_context_length", default: 77),
@@ -120,7 +123,7 @@ extension MPLUGConfig {
     public static func load(bertConfig url: URL, vision: VisionPreset, imageResolution: Int, embedDim: Int = 256) throws -> MPLUGConfig {
         var config = try bert(JSONFields(json: try readJSONObject(url), file: url.lastPathComponent))
         config.visionWidth = vision.width; config.visionLayers = vision.layers
-        config.visionHeads = vision.heads; config.patchSize = vision.patchSize
+        config.visionHeads = vision.heads; config.patchSize = vision.patchSize; config.clip = vision.clip
         config.imageResolution = imageResolution
         config.embedDim = embedDim
         try config.validate()

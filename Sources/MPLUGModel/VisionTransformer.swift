@@ -1,12 +1,5 @@
 import TensorMath
 
-/// Records named intermediate tensors of a forward pass (for conformance checks); nil = not kept.
-public final class Trace {
-    public private(set) var tensors: [String: Tensor] = [:]
-    public init() {}
-    public func record(_ name: String, _ tensor: Tensor) { tensors[name] = tensor }
-}
-
 /// CLIP ViT `visual_encoder.visual` called with `skip_last_layer=True`, plus `visn_fc` +
 /// `visn_layer_norm` when the ViT width differs from the BERT width (ARCHITECTURE.md §3).
 struct VisionTransformer: Sendable {
@@ -43,7 +36,7 @@ struct VisionTransformer: Sendable {
                          projection: b.linear("\(bp).mlp.c_proj", out: w, in: 4 * w))
         }
         let adapter = c.usesVisionAdapter
-            ? (fc: b.linear("visn_fc", out: c.hiddenSize, in: w), norm: b.layerNorm("visn_layer_norm", width: c.hiddenSize, eps: c.layerNormEps))
+            ? (fc: b.linear("visn_fc", out: c.hiddenSize, in: w), norm: b.layerNorm("visn_layer_norm", width: c.hiddenSize, eps: c.adapterLayerNormEps))
             : nil
         return VisionTransformer(patchWeight: conv, classEmbedding: b.tensor("\(prefix).class_embedding", [w]),
                                  positionalEmbedding: b.tensor("\(prefix).positional_embedding", [c.visualTokens, w]),

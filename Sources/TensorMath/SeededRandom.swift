@@ -1,3 +1,5 @@
+import Foundation
+
 /// A small deterministic random generator (SplitMix64) for seeded test inputs and random weights.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
@@ -11,22 +13,28 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
 
-    /// A standard normal sample (Box–Muller).
-    public mutating func normal() -> Float {
-        let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)
-        let u2 = Double.random(in: 0..<1, using: &self)
-        return Float((-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2))
+    /// Two independent standard normal samples (Box–Muller).
+    public mutating func normalPair() -> (Float, Float) {
+        let u1 = Float(next() >> 40 + 1) * 0x1p-24          // (0, 1]
+        let u2 = Float(next() >> 40) * 0x1p-24              // [0, 1)
+        let radius = (-2 * logf(u1)).squareRoot(), angle = 2 * Float.pi * u2
+        return (radius * cosf(angle), radius * sinf(angle))
     }
+
+    /// A standard normal sample.
+    public mutating func normal() -> Float { normalPair().0 }
 
     /// A tensor of `shape` with entries `mean + std · N(0, 1)`.
     public mutating func normalTensor(_ shape: [Int], std: Float, mean: Float = 0) -> Tensor {
         let n = shape.reduce(1, *)
         var values = [Float](repeating: 0, count: n)
-        for i in 0..<n { values[i] = mean + std * normal() }
+        var i = 0
+        while i < n {
+            let (a, b) = normalPair()
+            values[i] = mean + std * a
+            if i + 1 < n { values[i + 1] = mean + std * b }
+            i += 2
+        }
         return Tensor(shape: shape, storage: values)
     }
 }
-
-@inline(__always) private func _log(_ x: Double) -> Double { Foundation.log(x) }
-@inline(__always) private func _cos(_ x: Double) -> Double { Foundation.cos(x) }
-import Foundation

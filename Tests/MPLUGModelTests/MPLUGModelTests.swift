@@ -115,3 +115,95 @@ final class MPLUGModelTests: XCTestCase {
         }
     }
 }
+
+final class ReleasedConfigTests: XCTestCase {
+    /// The released-checkpoint path: official `config_bert_stride3.json` fields + `ViT-B-16` at 384
+    /// give the base preset (ARCHITECTURE.md §1).
+    func testBertJSONWithVisionPresetEqualsBase() throws {
+        let json: [String: Any] = [
+            "architectures": ["BertForMaskedLM"], "attention_probs_dropout_prob": 0.1, "hidden_act": "gelu",
+            "hidden_dropout_prob": 0.1, "hidden_size": 768, "initializer_range": 0.02, "intermediate_size": 3072,
+            "layer_norm_eps": 1e-12, "max_position_embeddings": 512, "model_type": "bert", "num_attention_heads": 12,
+            "num_hidden_layers": 12, "pad_token_id": 0, "type_vocab_size": 2, "vocab_size": 30522, "encoder_width": 768,
+            "add_cross_attention": true, "text_encoder_layers": 6, "fusion_layers": 6, "text_decode_layers": 12,
+            "stride_layer": 3, "use_cache": false,
+        ]
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("config_bert_stride3_\(getpid()).json")
+        try JSONSerialization.data(withJSONObject: json).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let config = try MPLUGConfig.load(bertConfig: url, vision: try VisionPreset.named("ViT-B-16"), imageResolution: 384)
+        XCTAssertEqual(config, MPLUGConfig.base)
+        XCTAssertEqual(config.visualTokens, 577)
+        let large = try MPLUGConfig.load(bertConfig: url, vision: try VisionPreset.named("ViT-L/14"), imageResolution: 336)
+        XCTAssertTrue(large.usesVisionAdapter)
+        XCTAssertEqual(large.visualTokens, 577)
+        XCTAssertThrowsError(try VisionPreset.named("ViT-H-14"))
+    }
+}
+
+final class CheckpointAdaptationTests: XCTestCase {
+    private func raw(_ t: Tensor) -> RawTensor {
+        RawTensor(dtype: .float32, shape: t.shape, bytes: t.storage.withUnsafeBytes { Data($0) })
+    }
+
+    /// Pre-trained key names are renamed like the official scripts; fine-tuned names are unchanged.
+    func testKeyRenaming() throws {
+        let config = try MPLUGConfig.load(goldenConfig: MPLUGModelTests.configA)
+        let t = raw(Tensor(shape: [1], storage: [1]))
+        let adapted = try config.adaptingCheckpoint([
+            "text_encoder.bert.encoder.layer.0.output.dense.bias": t, "fusion_encoder.fusion.encoder.layer.3.output.dense.bias": t,
+            "text_decoder.bert.embeddings.word_embeddings.weight": t, "fusion_encoder.encoder.layer.2.output.dense.bias": t,
+        ])
+        XCTAssertEqual(Set(adapted.keys), ["text_encoder.encoder.layer.0.output.dense.bias", "fusion_encoder.encoder.layer.3.output.dense.bias",
+                                           "text_decoder.bert.embeddings.word_embeddings.weight", "fusion_encoder.encoder.layer.2.output.dense.bias"])
+    }
+
+    /// Bilinear resize (align_corners False) of the grid rows against a float64 evaluation of the
+    /// PyTorch formula on a linear ramp, where bilinear interpolation is exact away from the clamped
+    /// border; equal sizes copy exactly. Tolerance 1e-5.
+    func testPositionalEmbeddingResize() throws {
+        var rng = SeededGenerator(seed: 9)
+        let same = rng.normalTensor([10, 4], std: 0.5)
+        XCTAssertEqual(try resizedPositionalEmbedding(same, tokens: 10), same)
+        // 2×2 grid → 4×4: values v(r, c) = r·10 + c on the source grid.
+        var table = Tensor(shape: [5, 1], storage: [7, 0, 1, 10, 11])
+        table = try resizedPositionalEmbedding(table, tokens: 17)
+        XCTAssertEqual(table.storage[0], 7)
+        let expected1D: [Double] = [0, 0.25, 0.75, 1]   // src = max((o + 0.5)·0.5 − 0.5, 0), clamped to 1
+        for y in 0..<4 { for x in 0..<4 {
+            XCTAssertEqual(Double(table.storage[1 + y * 4 + x]), expected1D[y] * 10 + expected1D[x], accuracy: 1e-5)
+        } }
+        XCTAssertThrowsError(try resizedPositionalEmbedding(Tensor(shape: [4, 1]), tokens: 17))
+    }
+}
+
+final class VisionAdapterTests: XCTestCase {
+    /// Vision width ≠ hidden size (the large models): `image_embeds = visn_layer_norm(visn_fc(ln_post))`
+    /// with eps 1e-12, checked in float64 on a tiny random model. Tolerance 1e-5.
+    func testAdapterMapsViTWidthToHidden() throws {
+        var config = try MPLUGConfig.load(goldenConfig: MPLUGModelTests.configA)
+        config.visionWidth = 96
+        config.visionHeads = 3
+        XCTAssertTrue(config.usesVisionAdapter)
+        let dict = MPLUGModel.randomStateDict(config: config, seed: 5)
+        XCTAssertEqual(dict["visn_fc.weight"]?.shape, [64, 96])
+        let model = try MPLUGModel(config: config, stateDict: dict, parts: .caption)
+        var rng = SeededGenerator(seed: 1)
+        let trace = Trace()
+        let embeds = try model.encodeImages(rng.normalTensor([2, 3, 48, 48], std: 1), trace: trace)
+        XCTAssertEqual(embeds.shape, [2, 10, 64])
+        let x = try XCTUnwrap(trace.tensors["vis_ln_post"]).storage.map(Double.init)
+        let w = dict["visn_fc.weight"]!.doubles(), b = dict["visn_fc.bias"]!.doubles()
+        let g = dict["visn_layer_norm.weight"]!.doubles(), beta = dict["visn_layer_norm.bias"]!.doubles()
+        var worst = 0.0
+        for r in 0..<20 {
+            let y = (0..<64).map { o in b[o] + (0..<96).reduce(0.0) { $0 + x[r * 96 + $1] * w[o * 96 + $1] } }
+            let mean = y.reduce(0, +) / 64, variance = y.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 64
+            for o in 0..<64 {
+                let expected = (y[o] - mean) / (variance + 1e-12).squareRoot() * g[o] + beta[o]
+                worst = max(worst, abs(Double(embeds.storage[r * 64 + o]) - expected))
+            }
+        }
+        XCTAssertLessThan(worst, 1e-5)
+    }
+}
