@@ -131,18 +131,8 @@ public enum BF16GEMM {
 /// `[out, in]` Linear weight, optional fp32 `bias` `[out]`; fp32 result `[..., out]`.
 public func linear(_ x: Tensor, packedWeight weight: PackedBF16Matrix, bias: Tensor?) -> Tensor {
     precondition(x.lastDimension == weight.inputCount, "linear: input \(x.shape) does not match packed weight [\(weight.outputCount), \(weight.inputCount)]")
-    let rows = x.rowCount, outWidth = weight.outputCount
-    var out = Tensor(shape: Array(x.shape.dropLast()) + [outWidth])
-    out.storage.withUnsafeMutableBufferPointer { c in
-        if let bias {
-            precondition(bias.count == outWidth, "linear: bias \(bias.shape) does not match \(outWidth) outputs")
-            for r in 0..<rows { for j in 0..<outWidth { c[r * outWidth + j] = bias.storage[j] } }
-        }
-        x.storage.withUnsafeBufferPointer { a in
-            guard let aBase = a.baseAddress, let cBase = c.baseAddress else { return }
-            BF16GEMM.multiply(aBase, rows: rows, lda: weight.inputCount, by: weight, into: cBase, ldc: outWidth,
-                              accumulate: bias != nil)
-        }
+    return linearResult(x, outWidth: weight.outputCount, bias: bias) { a, c in
+        BF16GEMM.multiply(a, rows: x.rowCount, lda: weight.inputCount, by: weight, into: c, ldc: weight.outputCount,
+                          accumulate: bias != nil)
     }
-    return out
 }
