@@ -45,7 +45,8 @@ public enum ReportRendering {
         let weights = report.weightBytes.sorted { $0.key < $1.key }.map { "\($0.key) \(mib($0.value)) MiB" }.joined(separator: ", ")
         let kernels = report.kernels.sorted { $0.key < $1.key }.map { "\($0.key) → \($0.value)" }.joined(separator: ", ")
         return [
-            "date: \(s.date)", "CPU: \(s.cpu) (\(s.cores) cores, AVX512-BF16: \(s.cpuHasAVX512BF16 ? "yes" : "no"))",
+            "date: \(s.date)", "CPU: \(s.cpu) (\(s.cores) cores, AVX512-BF16: \(s.cpuHasAVX512BF16 ? "yes" : "no")), "
+                + "load average at start \(s.loadAverage.map { fixed($0, 2) }.joined(separator: " / "))",
             "OpenBLAS core: \(s.openblasCore), threads: \(s.openblasThreads), OPENBLAS_CORETYPE \(coretype)",
             "kernels: \(kernels)", "weights loaded: \(weights)",
             "text length \(report.textLength), caption tokens \(report.generationLength), VQA answer tokens \(report.answerLength), "

@@ -20,6 +20,9 @@ public struct SystemInfo: Sendable, Equatable, Codable {
     public var bf16Kernel: String
     /// ISO 8601 UTC time the run started.
     public var date: String
+    /// 1-, 5- and 15-minute load averages when the run started (/proc/loadavg): above the core
+    /// count, other processes were competing for the cores and wall times are inflated.
+    public var loadAverage: [Double]
 
     /// Reads the current process's view of the machine.
     public static func current(date: Date = Date()) -> SystemInfo {
@@ -32,7 +35,12 @@ public struct SystemInfo: Sendable, Equatable, Codable {
             openblasCoretypeSet: coretype != nil, openblasCoretype: coretype ?? "",
             cpu: cpuModelName(), cores: ProcessInfo.processInfo.activeProcessorCount,
             cpuHasAVX512BF16: BF16GEMM.cpuHasAVX512BF16, bf16Kernel: BF16GEMM.activeKernel.rawValue,
-            date: formatter.string(from: date))
+            date: formatter.string(from: date), loadAverage: loadAverages())
+    }
+
+    static func loadAverages() -> [Double] {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return [] }
+        return text.split(separator: " ").prefix(3).compactMap { Double($0) }
     }
 
     static func cpuModelName() -> String {
