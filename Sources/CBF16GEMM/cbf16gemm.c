@@ -122,29 +122,29 @@ void cbf16_pack_b_bf16(const uint16_t *b, int k, int n, int ldb, int transposed,
 #undef LOAD_BF16
 }
 
-void cbf16_pack_a(const float *a, int m, int k, int lda, uint32_t *packed) {
-    int pairs = pair_count(k);
-    for (int i = 0; i < m; i++) {
-        const float *row = a + (size_t)i * lda;
-        uint32_t *out = packed + (size_t)i * pairs;
-        for (int p = 0; p < pairs; p++) {
-            uint32_t lo = cbf16_from_float(row[2 * p]);
-            uint32_t hi = (2 * p + 1 < k) ? cbf16_from_float(row[2 * p + 1]) : 0u;
-            out[p] = lo | (hi << 16);
-        }
+/* One packer for both source types: `LOAD(i)` reads element i of row-major A as bf16. */
+#define PACK_A_BODY(LOAD)                                                                       \
+    int pairs = pair_count(k);                                                                  \
+    for (int i = 0; i < m; i++) {                                                               \
+        size_t row = (size_t)i * lda;                                                           \
+        uint32_t *out = packed + (size_t)i * pairs;                                             \
+        for (int p = 0; p < pairs; p++) {                                                       \
+            uint32_t lo = LOAD(row + 2 * p);                                                    \
+            uint32_t hi = (2 * p + 1 < k) ? (uint32_t)LOAD(row + 2 * p + 1) : 0u;               \
+            out[p] = lo | (hi << 16);                                                           \
+        }                                                                                       \
     }
+
+void cbf16_pack_a(const float *a, int m, int k, int lda, uint32_t *packed) {
+#define LOAD_F32(i) cbf16_from_float(a[i])
+    PACK_A_BODY(LOAD_F32)
+#undef LOAD_F32
 }
 
 void cbf16_pack_a_bf16(const uint16_t *a, int m, int k, int lda, uint32_t *packed) {
-    int pairs = pair_count(k);
-    for (int i = 0; i < m; i++) {
-        const uint16_t *row = a + (size_t)i * lda;
-        uint32_t *out = packed + (size_t)i * pairs;
-        for (int p = 0; p < pairs; p++) {
-            uint32_t hi = (2 * p + 1 < k) ? row[2 * p + 1] : 0u;
-            out[p] = (uint32_t)row[2 * p] | (hi << 16);
-        }
-    }
+#define LOAD_BF16(i) a[i]
+    PACK_A_BODY(LOAD_BF16)
+#undef LOAD_BF16
 }
 
 /* MARK: micro-kernels
