@@ -2,8 +2,9 @@
 /// and an ordered list of context rules for words WordNet allows in several classes.
 struct SpiceLiteTagger {
     let lexicon: WordNetLexicon
-    /// Context-free facts about each token seen so far (memoized WordNet lookups).
-    private var lexemes: [String: Lexeme] = [:]
+    /// Interned tokens: each distinct token gets an id and its context-free facts, computed once.
+    private var tokenIDs: [String: Int] = [:]
+    private var lexemes: [Lexeme] = []
 
     init(lexicon: WordNetLexicon) { self.lexicon = lexicon }
 
@@ -12,6 +13,10 @@ struct SpiceLiteTagger {
         var closedClass: WordClass?
         var readings: Readings
         var startsMultiword: Bool
+        /// One of the few closed-class words whose class depends on its neighbours (`contextualClass`).
+        var isContextual: Bool
+        /// A PTB bracket token (-lrb- ...): it survives coco-caption's punctuation filter but carries no content.
+        var isBracket: Bool
     }
 
     enum WordClass: Equatable {
@@ -61,21 +66,32 @@ struct SpiceLiteTagger {
 
     typealias L = SpiceLiteWordLists
 
-    /// Tags a PTB-tokenized, lower-cased caption.
-    mutating func tag(_ tokens: [String]) -> [Word] {
+    /// Tags a PTB-tokenized, lower-cased caption (tokens separated by single spaces).
+    mutating func tag(_ caption: String) -> [Word] {
+        var tokens: [String] = []
+        var lexemeIDs: [Int] = []
+        for piece in caption.utf8.split(separator: UInt8(ascii: " ")) {
+            let token = String(decoding: piece, as: UTF8.self)
+            let id = lexemeID(token)
+            if lexemes[id].isBracket { continue }
+            tokens.append(token)
+            lexemeIDs.append(id)
+        }
         // Pass 1: closed classes (multiword prepositions joined) and WordNet readings.
         var slots: [(text: String, closed: WordClass?, readings: Readings, embeddedNoun: String?)] = []
+        slots.reserveCapacity(tokens.count)
         var i = 0
         while i < tokens.count {
             let token = tokens[i]
-            let lexeme = self.lexeme(token)
+            let lexeme = lexemes[lexemeIDs[i]]
             if lexeme.startsMultiword, let phrase = L.multiwordPrepositions.first(where: { matches($0, tokens, at: i) }) {
                 let noun = phrase.count == 3 ? phrase[1] : nil
                 slots.append((phrase.joined(separator: " "), .preposition, .none, noun))
                 i += phrase.count
                 continue
             }
-            slots.append((token, contextualClass(token, tokens, i) ?? lexeme.closedClass, lexeme.readings, nil))
+            let closed = lexeme.isContextual ? contextualClass(token, tokens, i) ?? lexeme.closedClass : lexeme.closedClass
+            slots.append((token, closed, lexeme.readings, nil))
             i += 1
         }
         // Pass 2: context rules, left to right.
@@ -135,14 +151,19 @@ struct SpiceLiteTagger {
         return true
     }
 
-    private mutating func lexeme(_ token: String) -> Lexeme {
-        if let known = lexemes[token] { return known }
-        let isClosed = closedClass(token) != nil
-        let lexeme = Lexeme(closedClass: closedClass(token), readings: isClosed ? .none : readings(token),
-                            startsMultiword: L.multiwordPrepositions.contains { $0[0] == token })
-        lexemes[token] = lexeme
-        return lexeme
+    private mutating func lexemeID(_ token: String) -> Int {
+        if let known = tokenIDs[token] { return known }
+        let closed = closedClass(token)
+        lexemes.append(Lexeme(closedClass: closed, readings: closed != nil ? .none : readings(token),
+                              startsMultiword: L.multiwordPrepositions.contains { $0[0] == token },
+                              isContextual: Self.contextualWords.contains(token),
+                              isBracket: L.bracketTokens.contains(token)))
+        tokenIDs[token] = lexemes.count - 1
+        return lexemes.count - 1
     }
+
+    /// The words `contextualClass` decides.
+    private static let contextualWords: Set<String> = ["'s", "'", "there", "to", "that", "which", "who", "whom", "her", "can", "one"]
 
     /// The class of the few closed-class words whose class depends on their neighbours; nil for others.
     private func contextualClass(_ token: String, _ tokens: [String], _ i: Int) -> WordClass? {
