@@ -1,3 +1,5 @@
+import Dispatch
+
 /// SPICE-lite: a deterministic, parser-free approximation of SPICE (Anderson et al. 2016).
 ///
 /// Not SPICE: real SPICE parses captions with Stanford CoreNLP; SPICE-lite tags words from WordNet
@@ -24,13 +26,26 @@ public struct SpiceLite: Sendable {
     }
 
     /// Per-image statistics for many images; `candidates[i]` is scored against `references[i]`.
+    /// Large batches are split into a few contiguous parts scored concurrently, each with its own
+    /// cache; the result does not depend on the split.
     public func statistics(candidates: [String], references: [[String]]) throws -> [SpiceLiteStats] {
         guard candidates.count == references.count else {
             throw MetricError.invalidInput("SPICE-lite: \(candidates.count) candidates but \(references.count) reference lists")
         }
-        var cache = Cache(lexicon: lexicon)
-        cache.captionTuples.reserveCapacity(candidates.count + references.reduce(0) { $0 + $1.count })
-        return zip(candidates, references).map { statistics(candidate: $0, references: $1, cache: &cache) }
+        // Each part re-derives the WordNet facts of its words, so parts stay large.
+        let partCount = min(4, max(1, candidates.count / 1000))
+        let partSize = (candidates.count + partCount - 1) / max(partCount, 1)
+        var parts = [[SpiceLiteStats]](repeating: [], count: partCount)
+        parts.withUnsafeMutableBufferPointer { output in
+            let output = output
+            DispatchQueue.concurrentPerform(iterations: partCount) { part in
+                let range = (part * partSize)..<min(candidates.count, (part + 1) * partSize)
+                var cache = Cache(lexicon: lexicon)
+                cache.captionTuples.reserveCapacity(range.reduce(0) { $0 + 1 + references[$1].count })
+                output[part] = range.map { statistics(candidate: candidates[$0], references: references[$0], cache: &cache) }
+            }
+        }
+        return parts.flatMap { $0 }
     }
 
     private func statistics(candidate: String, references: [String], cache: inout Cache) -> SpiceLiteStats {

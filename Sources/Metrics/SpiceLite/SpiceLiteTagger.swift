@@ -114,8 +114,7 @@ struct SpiceLiteTagger {
                                     nextCanBeNoun: nextCanBeNoun,
                                     nextIsModifier: next.map { $0.closed == nil && ($0.readings.adjective != nil || $0.readings.verbForm == .pastOrParticiple) } ?? false,
                                     nextTakesObject: [.determiner, .possessivePronoun, .number].contains(next?.closed),
-                                    coordinatedWithAdjective: coordinatedWithAdjective,
-                                    phraseDeterminer: phraseDeterminer(words))
+                                    coordinatedWithAdjective: coordinatedWithAdjective)
             var word = Word(text: slot.text, wordClass: wordClass, lemma: slot.text)
             switch wordClass {
             case .noun:
@@ -281,18 +280,28 @@ struct SpiceLiteTagger {
     ///  9. Otherwise the reading with the larger SemCor count (noun, then verb, adjective, adverb).
     private func resolve(_ r: Readings, text: String, words: [Word], previous: (wordClass: WordClass, isPlural: Bool)?,
                          beforePrevious: WordClass?,
-                         nextIsPreposition: Bool, nextCanBeNoun: Bool, nextIsModifier: Bool, nextTakesObject: Bool, coordinatedWithAdjective: Bool,
-                         phraseDeterminer: String?) -> WordClass {
-        let options: [WordClass] = [r.canBeNoun ? .noun : nil, r.verb != nil ? .verb : nil,
-                                    r.adjective != nil ? .adjective : nil, r.adverb != nil ? .adverb : nil].compactMap { $0 }
-        if options.count == 1 { return options[0] }
+                         nextIsPreposition: Bool, nextCanBeNoun: Bool, nextIsModifier: Bool, nextTakesObject: Bool, coordinatedWithAdjective: Bool) -> WordClass {
         if r.isUnknown { return .noun }
+        switch (r.canBeNoun, r.verb != nil, r.adjective != nil, r.adverb != nil) {
+        case (true, false, false, false): return .noun
+        case (false, true, false, false): return .verb
+        case (false, false, true, false): return .adjective
+        case (false, false, false, true): return .adverb
+        default: break
+        }
+        func allows(_ c: WordClass) -> Bool {
+            switch c {
+            case .noun: return r.canBeNoun
+            case .verb: return r.verb != nil
+            case .adjective: return r.adjective != nil
+            case .adverb: return r.adverb != nil
+            default: return false
+            }
+        }
         if coordinatedWithAdjective, r.adjective != nil { return .adjective }
         let canVerb = r.verb != nil
         let inflectedVerb = canVerb && (r.verbForm == .gerund || r.verbForm == .pastOrParticiple)
         let previousClass = previous?.wordClass
-        let phraseIsPlural = phraseDeterminer.map { L.pluralDeterminers.contains($0) || (L.numberWords.contains($0) && $0 != "one") } ?? false
-        let phraseIsSingular = phraseDeterminer.map { L.singularDeterminers.contains($0) } ?? false
         switch previousClass {
         case .infinitiveTo?, .modal?, .negation?:
             if canVerb { return .verb }
@@ -315,6 +324,9 @@ struct SpiceLiteTagger {
                     // "a snow covered slope": a participle between two nouns is a modifier.
                     return nextCanBeNoun && r.adjective != nil ? .adjective : .verb
                 case .thirdPerson:
+                    let determiner = phraseDeterminer(words)
+                    let phraseIsPlural = determiner.map { L.pluralDeterminers.contains($0) || (L.numberWords.contains($0) && $0 != "one") } ?? false
+                    let phraseIsSingular = determiner.map { L.singularDeterminers.contains($0) } ?? false
                     if previous?.isPlural == false, !phraseIsPlural,
                        phraseIsSingular || r.verbCount > r.nounCount { return .verb }
                 case .base:
@@ -332,7 +344,7 @@ struct SpiceLiteTagger {
             }
             if r.adjective != nil { return .adjective }
         case .coordinator?:
-            if let before = beforePrevious, options.contains(before) {
+            if let before = beforePrevious, allows(before) {
                 if before == .verb || before == .adjective { return before }
                 // "reclines on a bed and works on": a verb form repeating an earlier verb's form is a verb.
                 let repeatsVerbForm = canVerb && r.verbForm != .base
@@ -360,13 +372,10 @@ struct SpiceLiteTagger {
             if r.adjective != nil { return .adjective }
         }
         // Rule 9.
-        let counts: [(WordClass, Int)] = [
-            (.noun, r.canBeNoun ? r.nounCount : -1), (.verb, canVerb ? r.verbCount : -1),
-            (.adjective, r.adjective != nil ? r.adjectiveCount : -1),
-            (.adverb, r.adverb != nil ? r.adverbCount : -1),
-        ]
-        var best = counts[0]
-        for c in counts.dropFirst() where c.1 > best.1 { best = c }
-        return best.1 >= 0 ? best.0 : .noun
+        var best = (WordClass.noun, r.canBeNoun ? r.nounCount : -1)
+        if canVerb, r.verbCount > best.1 { best = (.verb, r.verbCount) }
+        if r.adjective != nil, r.adjectiveCount > best.1 { best = (.adjective, r.adjectiveCount) }
+        if r.adverb != nil, r.adverbCount > best.1 { best = (.adverb, r.adverbCount) }
+        return best.0
     }
 }
