@@ -47,14 +47,16 @@ struct SpiceLiteTagger {
         let adverb: String?
         let verbForm: VerbForm
         let nounIsPlural: Bool
+        /// The word is its own noun lemma and its first WordNet sense is a man-made object ("building").
+        let nounIsArtifact: Bool
         /// SemCor counts of the noun lemma, verb lemma, the word as adjective, and the adverb lemma.
         let nounCount: Int, verbCount: Int, adjectiveCount: Int, adverbCount: Int
 
         init(noun: String? = nil, verb: String? = nil, adjective: String? = nil, adverb: String? = nil,
-             verbForm: VerbForm = .base, nounIsPlural: Bool = false,
+             verbForm: VerbForm = .base, nounIsPlural: Bool = false, nounIsArtifact: Bool = false,
              nounCount: Int = 0, verbCount: Int = 0, adjectiveCount: Int = 0, adverbCount: Int = 0) {
             self.noun = noun; self.verb = verb; self.adjective = adjective; self.adverb = adverb
-            self.verbForm = verbForm; self.nounIsPlural = nounIsPlural
+            self.verbForm = verbForm; self.nounIsPlural = nounIsPlural; self.nounIsArtifact = nounIsArtifact
             self.nounCount = nounCount; self.verbCount = verbCount
             self.adjectiveCount = adjectiveCount; self.adverbCount = adverbCount
         }
@@ -247,6 +249,7 @@ struct SpiceLiteTagger {
         return Readings(
             noun: nounLemma, verb: verb, adjective: adjective, adverb: adverb, verbForm: verbForm,
             nounIsPlural: noun.map { ($0 != token && !token.hasSuffix("ss")) || L.invariantPlurals.contains(token) } ?? false,
+            nounIsArtifact: noun == token && lexicon.firstSenseFile(token, .noun) == WordNetLexicon.artifactFile,
             nounCount: noun.map { lexicon.semcorCount($0, .noun) } ?? 0,
             verbCount: verb.map { lexicon.semcorCount($0, .verb) } ?? 0,
             adjectiveCount: adjective != nil ? lexicon.semcorCount(token, .adjective) : 0,
@@ -266,7 +269,9 @@ struct SpiceLiteTagger {
     ///     noun, adjective or participle is a modifier (adjective if WordNet allows, else noun: "dining table", "stuffed animal");
     ///     a phrase-final word is a noun if it can be one.
     ///  6. After a noun: an -ing form is a verb unless its own noun reading is more frequent in
-    ///     SemCor than its verb ("a wedding ceiling"); an -ed form is a verb (participle);
+    ///     SemCor than its verb ("a wedding ceiling") or it heads a compound: its first sense is a
+    ///     man-made object, it follows a singular noun opened by a determiner, number or adjective,
+    ///     takes no object, and its noun count beats a quarter of its verb's ("a brick building"); an -ed form is a verb (participle);
     ///     a 3rd-person -s form is a verb after a singular noun when the phrase opens with a singular
     ///     determiner ("a street sign points") or, without a plural determiner or number ("three
     ///     teddy bears"), when the verb is more frequent than the noun in SemCor; a base form is a
@@ -319,7 +324,14 @@ struct SpiceLiteTagger {
                 switch r.verbForm {
                 case .gerund:
                     let ownNoun = r.noun == text ? r.nounCount : 0
-                    return ownNoun > r.verbCount ? .noun : .verb
+                    // "a brick building with a clock": after a singular noun that follows a determiner,
+                    // number or adjective, with no object after it, an -ing word whose first sense is an
+                    // object is a compound head when its noun count beats an even share of its verb's
+                    // (SemCor counts a verb over its four forms: base, -s, -ed, -ing).
+                    let compoundHead = r.nounIsArtifact && previous?.isPlural == false && !nextTakesObject
+                        && [.determiner, .number, .adjective, .possessivePronoun].contains(beforePrevious)
+                        && 4 * ownNoun > r.verbCount
+                    return compoundHead || ownNoun > r.verbCount ? .noun : .verb
                 case .pastOrParticiple:
                     // "a snow covered slope": a participle between two nouns is a modifier.
                     return nextCanBeNoun && r.adjective != nil ? .adjective : .verb
