@@ -26,14 +26,13 @@ public struct SpiceLite: Sendable {
     }
 
     /// Per-image statistics for many images; `candidates[i]` is scored against `references[i]`.
-    /// Large batches are split into a few contiguous parts scored concurrently, each with its own
-    /// cache; the result does not depend on the split.
+    /// Batches of 1000 images or more are split into two halves scored concurrently, each with its
+    /// own cache (more parts would repeat more WordNet lookups); the result does not depend on the split.
     public func statistics(candidates: [String], references: [[String]]) throws -> [SpiceLiteStats] {
         guard candidates.count == references.count else {
             throw MetricError.invalidInput("SPICE-lite: \(candidates.count) candidates but \(references.count) reference lists")
         }
-        // Each part re-derives the WordNet facts of its words, so parts stay large.
-        let partCount = min(4, max(1, candidates.count / 1000))
+        let partCount = candidates.count >= 1000 ? 2 : 1
         let partSize = (candidates.count + partCount - 1) / max(partCount, 1)
         var parts = [[SpiceLiteStats]](repeating: [], count: partCount)
         parts.withUnsafeMutableBufferPointer { output in

@@ -12,7 +12,8 @@ struct SpiceLiteTagger {
         /// The closed class a token has wherever it occurs (context-dependent words are handled first).
         var closedClass: WordClass?
         var readings: Readings
-        var startsMultiword: Bool
+        /// The multiword prepositions that start with this token, longest first.
+        var multiwordPrepositions: [[String]]
         /// One of the few closed-class words whose class depends on its neighbours (`contextualClass`).
         var isContextual: Bool
         /// A PTB bracket token (-lrb- ...): it survives coco-caption's punctuation filter but carries no content.
@@ -72,12 +73,22 @@ struct SpiceLiteTagger {
     mutating func tag(_ caption: String) -> [Word] {
         var tokens: [String] = []
         var lexemeIDs: [Int] = []
-        for piece in caption.utf8.split(separator: UInt8(ascii: " ")) {
-            let token = String(decoding: piece, as: UTF8.self)
-            let id = lexemeID(token)
-            if lexemes[id].isBracket { continue }
-            tokens.append(token)
-            lexemeIDs.append(id)
+        var caption = caption
+        caption.withUTF8 { bytes in
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: " ") { end += 1 }
+                if end > start {
+                    let token = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+                    let id = lexemeID(token)
+                    if !lexemes[id].isBracket {
+                        tokens.append(token)
+                        lexemeIDs.append(id)
+                    }
+                }
+                start = end + 1
+            }
         }
         // Pass 1: closed classes (multiword prepositions joined) and WordNet readings.
         var slots: [(text: String, closed: WordClass?, readings: Readings, embeddedNoun: String?)] = []
@@ -86,7 +97,8 @@ struct SpiceLiteTagger {
         while i < tokens.count {
             let token = tokens[i]
             let lexeme = lexemes[lexemeIDs[i]]
-            if lexeme.startsMultiword, let phrase = L.multiwordPrepositions.first(where: { matches($0, tokens, at: i) }) {
+            if !lexeme.multiwordPrepositions.isEmpty,
+               let phrase = lexeme.multiwordPrepositions.first(where: { matches($0, tokens, at: i) }) {
                 let noun = phrase.count == 3 ? phrase[1] : nil
                 slots.append((phrase.joined(separator: " "), .preposition, .none, noun))
                 i += phrase.count
@@ -156,7 +168,7 @@ struct SpiceLiteTagger {
         if let known = tokenIDs[token] { return known }
         let closed = closedClass(token)
         lexemes.append(Lexeme(closedClass: closed, readings: closed != nil ? .none : readings(token),
-                              startsMultiword: L.multiwordPrepositions.contains { $0[0] == token },
+                              multiwordPrepositions: L.multiwordPrepositions.filter { $0[0] == token },
                               isContextual: Self.contextualWords.contains(token),
                               isBracket: L.bracketTokens.contains(token)))
         tokenIDs[token] = lexemes.count - 1
