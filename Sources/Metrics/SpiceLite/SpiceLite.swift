@@ -26,22 +26,27 @@ public struct SpiceLite: Sendable {
     }
 
     /// Per-image statistics for many images; `candidates[i]` is scored against `references[i]`.
-    /// Batches of 1000 images or more are split into two halves scored concurrently, each with its
-    /// own cache (more parts would repeat more WordNet lookups); the result does not depend on the split.
     public func statistics(candidates: [String], references: [[String]]) throws -> [SpiceLiteStats] {
         guard candidates.count == references.count else {
             throw MetricError.invalidInput("SPICE-lite: \(candidates.count) candidates but \(references.count) reference lists")
         }
-        let partCount = candidates.count >= 1000 ? 2 : 1
-        let partSize = (candidates.count + partCount - 1) / max(partCount, 1)
+        return statistics(images: zip(candidates, references).map { (candidate: $0, references: $1) })
+    }
+
+    /// Per-image statistics of (candidate, references) pairs, in order.
+    /// Batches of 1000 images or more are split into two halves scored concurrently, each with its
+    /// own cache (more parts would repeat more WordNet lookups); the result does not depend on the split.
+    public func statistics(images: [(candidate: String, references: [String])]) -> [SpiceLiteStats] {
+        let partCount = images.count >= 1000 ? 2 : 1
+        let partSize = (images.count + partCount - 1) / partCount
         var parts = [[SpiceLiteStats]](repeating: [], count: partCount)
         parts.withUnsafeMutableBufferPointer { output in
             let output = output
             DispatchQueue.concurrentPerform(iterations: partCount) { part in
-                let range = (part * partSize)..<min(candidates.count, (part + 1) * partSize)
+                let range = (part * partSize)..<min(images.count, (part + 1) * partSize)
                 var cache = Cache(lexicon: lexicon)
-                cache.captionTuples.reserveCapacity(range.reduce(0) { $0 + 1 + references[$1].count })
-                output[part] = range.map { statistics(candidate: candidates[$0], references: references[$0], cache: &cache) }
+                cache.captionTuples.reserveCapacity(range.reduce(0) { $0 + 1 + images[$1].references.count })
+                output[part] = range.map { statistics(candidate: images[$0].candidate, references: images[$0].references, cache: &cache) }
             }
         }
         return parts.flatMap { $0 }
