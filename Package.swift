@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
         .testTarget(name: "DataIOTests", dependencies: ["DataIO", "TestSupport"]),
         .testTarget(name: "MPLUGModelTests", dependencies: ["MPLUGModel", "DataIO", "TestSupport"]),
-        .testTarget(name: "EvalTasksTests", dependencies: ["EvalTasks", "MPLUGModel", "DataIO", "TestSupport"]),
+        .testTarget(name: "EvalTasksTests", dependencies: ["EvalTasks", "Metrics", "MetricResources", "MPLUGModel", "DataIO", "TestSupport"]),
 
         // MARK: Micro-benchmarks (package-benchmark): `swift package benchmark`
         .executableTarget(name: "KernelBenchmarks", dependencies: [

@@ -73,7 +73,10 @@ static inline int cpng_decode_rgb8(const unsigned char *data, size_t size, unsig
     png_read_update_info(png, info);
     png_uint_32 w = png_get_image_width(png, info), h = png_get_image_height(png, info);
     size_t rowBytes = png_get_rowbytes(png, info);
-    if (w == 0 || h == 0 || (unsigned long long)w * h > (1ull << 28) || rowBytes != (size_t)w * 3) {
+    // Palette expansion also turns a tRNS chunk into a 4th (alpha) channel, dropped below.
+    size_t channels = png_get_channels(png, info);
+    if (w == 0 || h == 0 || (unsigned long long)w * h > (1ull << 28) || (channels != 3 && channels != 4) ||
+        rowBytes != (size_t)w * channels) {
         png_error(png, "unsupported image dimensions or layout");
     }
     buffer = (unsigned char *)malloc(rowBytes * h);
@@ -82,6 +85,9 @@ static inline int cpng_decode_rgb8(const unsigned char *data, size_t size, unsig
     for (png_uint_32 y = 0; y < h; y++) rows[y] = buffer + y * rowBytes;
     png_read_image(png, rows);
     png_read_end(png, NULL);
+    if (channels == 4) {
+        for (size_t i = 0; i < (size_t)w * h; i++) memmove(buffer + 3 * i, buffer + 4 * i, 3);
+    }
     free(rows);
     png_destroy_read_struct(&png, &info, NULL);
     *pixels = buffer;

@@ -6,6 +6,8 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
     case weightMismatch(missing: [String], wrongShape: [String], unknown: [String])
     /// An input does not fit the model (token id out of range, image of the wrong size, ...).
     case invalidInput(String)
+    /// The WordPiece vocabulary file is unreadable or lacks a special token.
+    case invalidVocabulary(String)
 
     public var description: String {
         switch self {
@@ -19,6 +21,7 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
             return "weights do not match the config: " + [list("missing", missing), list("with a wrong shape", wrongShape),
                                                           list("unknown", unknown)].compactMap { $0 }.joined(separator: "; ")
         case let .invalidInput(message): return "input: \(message)"
+        case let .invalidVocabulary(message): return "vocabulary: \(message)"
         }
     }
 }

@@ -10,18 +10,7 @@ struct CaptionCommand: ParsableCommand {
         commandName: "caption",
         abstract: "Caption one image (--image) or a directory of images (--images DIR --output results.json) with an mPLUG checkpoint.")
 
-    @Option(help: "Checkpoint (.pth, possibly wrapped in {'model': ...}, or .safetensors).")
-    var checkpoint: String
-    @Option(help: "Flat golden-style config.json (BERT fields + vision fields).")
-    var config: String?
-    @Option(name: .customLong("bert-config"), help: "Official bert json (e.g. config_bert_stride3.json); needs --vision and --image-res.")
-    var bertConfig: String?
-    @Option(help: "Vision tower: ViT-B-16 or ViT-L-14.")
-    var vision: String?
-    @Option(name: .customLong("image-res"), help: "Image resolution (384 for the base caption model).")
-    var imageRes: Int?
-    @Option(help: "BERT vocab.txt.")
-    var vocab: String
+    @OptionGroup var model: ModelOptions
     @Option(help: "One image to caption.")
     var image: String?
     @Option(help: "A directory of .jpg/.jpeg/.png images.")
@@ -36,25 +25,15 @@ struct CaptionCommand: ParsableCommand {
 
     func run() throws {
         try exitingOnBadInput {
-            let modelConfig: MPLUGConfig
-            if let config {
-                modelConfig = try MPLUGConfig.load(goldenConfig: URL(fileURLWithPath: config))
-            } else if let bertConfig, let vision, let imageRes {
-                modelConfig = try MPLUGConfig.load(bertConfig: URL(fileURLWithPath: bertConfig), vision: try VisionPreset.named(vision),
-                                                   imageResolution: imageRes)
-            } else {
-                throw ValidationError("give --config, or --bert-config with --vision and --image-res")
-            }
             guard (image == nil) != (images == nil) else { throw ValidationError("give exactly one of --image and --images") }
             if images != nil && output == nil { throw ValidationError("--images needs --output") }
             guard beam >= 1, minLength >= 0, maxLength >= 1 else { throw ValidationError("--beam and --max-length must be ≥ 1") }
-            let stateDict = try modelConfig.adaptingCheckpoint(StateDict.load(URL(fileURLWithPath: checkpoint)))
-            let model = try MPLUGModel(config: modelConfig, stateDict: stateDict, parts: .caption)
+            let (model, tokenizer) = try self.model.source().load(parts: .caption)
             FileHandleStderr.write(model.skippedKeysSummary + "\n")
-            let vocabulary = try BertVocabulary(contentsOf: URL(fileURLWithPath: vocab))
-            let files = try image.map { [URL(fileURLWithPath: $0)] } ?? CaptionGeneration.imageFiles(in: URL(fileURLWithPath: images!))
+            let files = try image.map { [URL(fileURLWithPath: $0)] } ?? ImageDirectory.list(URL(fileURLWithPath: images!))
+            guard !files.isEmpty else { throw ValidationError("\(images!): no .jpg/.jpeg/.png images") }
             let settings = GenerationSettings(beamSize: beam, minLength: minLength, maxLength: maxLength)
-            let results = try CaptionGeneration.caption(images: files, model: model, vocabulary: vocabulary,
+            let results = try CaptionGeneration.caption(images: files, model: model, tokenizer: tokenizer,
                                                         settings: settings, useKVCache: !noKVCache)
             if let output, images != nil {
                 try CaptionGeneration.resultsJSON(results).write(to: URL(fileURLWithPath: output))

@@ -8,6 +8,7 @@ struct MPLUGEval: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mplug-eval",
         abstract: "Evaluate and benchmark the mPLUG vision-language model.",
-        subcommands: [ReportCommand.self, ConformanceCommand.self, CaptionCommand.self]
+        subcommands: [CocoCommand.self, VQACommand.self, RetrievalCommand.self, TokenizeCommand.self,
+                      CaptionCommand.self, ConformanceCommand.self, ReportCommand.self, SetupMeteorCommand.self]
     )
 }

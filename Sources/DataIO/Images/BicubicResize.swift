@@ -6,20 +6,35 @@
 /// with 22 fractional bits (`trunc(w·2²² ± 0.5)`); a pixel is `clip((2²¹ + Σ k·in) >> 22, 0, 255)`.
 /// An axis whose size does not change is copied exactly.
 public enum BicubicResize {
+    /// Which of the two passes runs first. The order changes the uint8 rounding in between, so
+    /// results differ by ±1 in places between Pillow versions.
+    public enum PassOrder: Sendable {
+        /// Always horizontal first: Pillow up to 12.x (the official mPLUG environment and the goldens).
+        case horizontalFirst
+        /// Pillow 13: vertical first when the height shrinks by more than twice as many pixels as
+        /// the width (`inH − outH > 0` and `inH − outH > 2·(inW − outW)`), otherwise horizontal first.
+        case pillow13
+    }
+
     /// Fractional bits of the fixed-point weights (Pillow: 32 − 8 − 2).
     static let precisionBits = 22
 
     /// `image` resized to `width` × `height` (not aspect-preserving).
-    public static func resize(_ image: RGBImage, width: Int, height: Int) -> RGBImage {
+    public static func resize(_ image: RGBImage, width: Int, height: Int,
+                              passOrder: PassOrder = .horizontalFirst) -> RGBImage {
         precondition(width > 0 && height > 0, "resize target must be positive")
+        let heightShrink = image.height - height, widthShrink = image.width - width
+        let verticalFirst = passOrder == .pillow13 && heightShrink > 0 && heightShrink > 2 * widthShrink
         var pixels = image.pixels
-        var currentWidth = image.width
-        if width != image.width {
-            pixels = horizontalPass(pixels, width: image.width, height: image.height, outWidth: width)
-            currentWidth = width
-        }
-        if height != image.height {
-            pixels = verticalPass(pixels, width: currentWidth, height: image.height, outHeight: height)
+        var current = (width: image.width, height: image.height)
+        for horizontal in verticalFirst ? [false, true] : [true, false] {
+            if horizontal && width != current.width {
+                pixels = horizontalPass(pixels, width: current.width, height: current.height, outWidth: width)
+                current.width = width
+            } else if !horizontal && height != current.height {
+                pixels = verticalPass(pixels, width: current.width, height: current.height, outHeight: height)
+                current.height = height
+            }
         }
         return RGBImage(width: width, height: height, pixels: pixels)!
     }

@@ -10,14 +10,16 @@ public enum ImagePreprocessing {
 
     /// `image` squashed to `resolution` × `resolution` with Pillow's bicubic filter and normalised:
     /// CHW float32, `3 * resolution * resolution` values, channel c = `(byte / 255 − mean[c]) / std[c]`
-    /// computed in float32 as torchvision does.
-    public static func clipTensor(_ image: RGBImage, resolution: Int) -> [Float] {
-        normalize(BicubicResize.resize(image, width: resolution, height: resolution))
+    /// computed in float32 as torchvision does. `passOrder` selects the Pillow version to match.
+    public static func clipTensor(_ image: RGBImage, resolution: Int,
+                                  passOrder: BicubicResize.PassOrder = .horizontalFirst) -> [Float] {
+        normalize(BicubicResize.resize(image, width: resolution, height: resolution, passOrder: passOrder))
     }
 
-    /// Reads, decodes and preprocesses the image at `url` (see `clipTensor(_:resolution:)`).
-    public static func clipTensor(contentsOf url: URL, resolution: Int) throws -> [Float] {
-        clipTensor(try ImageDecoder.decode(url), resolution: resolution)
+    /// Reads, decodes and preprocesses the image at `url` (see `clipTensor(_:resolution:passOrder:)`).
+    public static func clipTensor(contentsOf url: URL, resolution: Int,
+                                  passOrder: BicubicResize.PassOrder = .horizontalFirst) throws -> [Float] {
+        clipTensor(try ImageDecoder.decode(url), resolution: resolution, passOrder: passOrder)
     }
 
     /// `ToTensor` + `Normalize`: HWC bytes → CHW float32 with the CLIP statistics.

@@ -1,0 +1,459 @@
+import Dispatch
+import Foundation
+
+/// Caption tokenization equal to pycocoevalcap 1.2's `PTBTokenizer`, without Java.
+///
+/// The reference joins a batch of captions with `\n` (each `\n` inside a caption first replaced by
+/// a space), runs Stanford CoreNLP 3.4.1 `edu.stanford.nlp.process.PTBTokenizer -preserveLines
+/// -lowerCase` on it, splits the output into lines, strips trailing whitespace from each line
+/// (Python `rstrip`), splits it on `' '` and drops the tokens in `PUNCTUATIONS`
+/// (`'' ' `` ` -LRB- -RRB- -LCB- -RCB- . ? ! , : - -- ... ;`). This type does the same in one pass:
+/// PTB tokenization (clitics `it 's`, `do n't`, `ca n't`; `rock 'n' roll`; `y' all`; brackets become
+/// `-lrb-` etc. and, being lower-cased, are *kept*; curly quotes and dashes are normalized and then
+/// dropped; characters outside the Basic Multilingual Plane are deleted; no-break spaces separate
+/// tokens), Java's `toLowerCase(Locale.ENGLISH)`, and the punctuation filter.
+///
+/// **Batches matter.** The lexer looks ahead across caption boundaries: a caption ending in a
+/// single letter and a period (`"... the letter S."`) followed by a caption starting with `A`, `The`,
+/// `He`, ... loses the period (`"... the letter s"`); otherwise it keeps `s.`. Tokenize captions in
+/// the same batches and order as pycocoevalcap (all references of all images, image order then
+/// annotation order; then all candidates) to get identical strings.
+///
+/// Speed: a hand-written scanner over UTF-16 code units (no regular expressions); batches of
+/// 8192 captions or more are split across the processor cores, which gives identical results.
+///
+/// Deliberate differences from the reference, where the reference is silently wrong:
+/// * Carriage return, vertical tab, form feed, U+0085, U+2028 and U+2029 inside a caption are
+///   replaced by spaces, as pycocoevalcap does for `\n`. The Java tokenizer treats them as line
+///   breaks, prints extra lines, and every later caption of the batch gets the tokens of the caption
+///   before it (the last ones are lost). Here every caption keeps its own tokens.
+/// * An SGML-like tag (`<a href='...'>`) whose quoted attribute value would run across a caption
+///   boundary is not formed, so two captions are never merged into one line.
+public struct PTBTokenizer: Sendable {
+    public init() {}
+
+    /// Tokenizes one batch of captions, in order, with the reference's look-ahead across captions.
+    ///
+    /// - Returns: one string per caption: the kept lower-cased tokens joined by single spaces
+    ///   (`""` when nothing is left).
+    public func tokenize(_ captions: [String]) -> [String] {
+        // Large batches are split across the processor cores (the result does not depend on it).
+        tokenize(captions, chunks: min(ProcessInfo.processInfo.activeProcessorCount, 8, captions.count / 4096))
+    }
+
+    /// `tokenize(_:)` with the batch split into `chunks` runs of captions tokenized in parallel.
+    /// The lexer always starts afresh after a `\n` (no token contains one; look-ahead only reads
+    /// past it), so each run can be tokenized on its own while reading ahead into the shared text.
+    func tokenize(_ captions: [String], chunks: Int) -> [String] {
+        guard !captions.isEmpty else { return [] }
+        let (text, captionStarts) = PTBTokenizer.batchText(captions)
+        let chunkCount = max(1, min(chunks, captions.count))
+        var results = [String](repeating: "", count: captions.count)
+        text.withUnsafeBufferPointer { buffer in
+            let table = PTBCharacterClasses.table(for: buffer)
+            table.withUnsafeBufferPointer { flags in
+                results.withUnsafeMutableBufferPointer { results in
+                    DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                        let first = captions.count * chunk / chunkCount
+                        let last = captions.count * (chunk + 1) / chunkCount
+                        PTBTokenizer.tokenize(buffer, flags: flags, captionStarts: captionStarts,
+                                              captions: first..<last, into: results)
+                    }
+                }
+            }
+        }
+        return results
+    }
+
+    /// Tokenizes the captions `range` of the batch text into `results[range]`.
+    private static func tokenize(_ buffer: UnsafeBufferPointer<UInt16>, flags: UnsafeBufferPointer<UInt8>,
+                                 captionStarts: [Int], captions range: Range<Int>,
+                                 into results: UnsafeMutableBufferPointer<String>) {
+        guard !range.isEmpty else { return }
+        let textStart = captionStarts[range.lowerBound]
+        let textEnd = range.upperBound < captionStarts.count ? captionStarts[range.upperBound] : buffer.count
+        // Each UTF-16 code unit becomes at most 6 output bytes (`(` → `-lrb-`, `¢` → `cents`,
+        // a BMP character → 3 bytes), plus one separating space per token.
+        let output = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 7 * (textEnd - textStart) + 16)
+        defer { output.deallocate() }
+        var lexer = PTBLexer(text: buffer, flags: flags, position: textStart)
+        var line = LineBuilder(output: output)
+        var index = range.lowerBound
+        while index < range.upperBound {
+            guard let lexeme = lexer.next() else { break }
+            if lexeme.isNewline {
+                results[index] = line.finish()
+                index += 1
+            } else {
+                line.append(buffer, lexeme.start, lexeme.end, form: lexeme.form)
+            }
+        }
+        if index < range.upperBound { results[index] = line.finish() }   // the last caption of the batch
+    }
+
+    /// The UTF-16 text the lexer reads: captions joined by `\n`, with every line-breaking character
+    /// inside a caption (`\n \r \u{0B} \u{0C} \u{85} \u{2028} \u{2029}`) replaced by a space.
+    static func batchText(_ captions: [String]) -> (text: [UInt16], captionStarts: [Int]) {
+        let capacity = captions.reduce(captions.count) { $0 + $1.utf8.count }
+        var starts = [Int](repeating: 0, count: captions.count)
+        let text = [UInt16](unsafeUninitializedCapacity: capacity) { output, count in
+            var k = 0
+            for index in captions.indices {
+                if index > 0 { output[k] = 0x0A; k += 1 }
+                starts[index] = k
+                let done: Void? = captions[index].utf8.withContiguousStorageIfAvailable { k = appendUTF16(of: $0, to: output, at: k) }
+                if done == nil {   // a bridged or foreign string: copy it to native UTF-8 first
+                    var copy = captions[index]
+                    copy.withUTF8 { k = appendUTF16(of: $0, to: output, at: k) }
+                }
+            }
+            count = k
+        }
+        return (text, starts)
+    }
+
+    /// Four bytes (the low half of `x`) as four little-endian 16-bit lanes.
+    @inline(__always) private static func widen(_ x: UInt64) -> UInt64 {
+        let pairs = (x & 0xFFFF_0000) << 16 | (x & 0xFFFF)
+        return (pairs & 0x0000_FF00_0000_FF00) << 8 | (pairs & 0x0000_00FF_0000_00FF)
+    }
+
+    /// Decodes valid UTF-8 into UTF-16 code units at `k` (the output has room: UTF-16 never needs
+    /// more code units than UTF-8 bytes), replacing line-breaking characters by spaces. Returns the new end.
+    private static func appendUTF16(of bytes: UnsafeBufferPointer<UInt8>, to output: UnsafeMutableBufferPointer<UInt16>,
+                                    at start: Int) -> Int {
+        var k = 0, out = start
+        let count = bytes.count
+        while k < count {
+            // ASCII runs, 8 bytes at a time, as long as they hold no control characters.
+            while k + 8 <= count {
+                let word = UnsafeRawPointer(bytes.baseAddress! + k).loadUnaligned(as: UInt64.self)
+                // Stop at non-ASCII bytes (high bit set) and control characters (< 0x20); the
+                // control test may also stop early, which is harmless.
+                let hasHighBit = word & 0x8080_8080_8080_8080 != 0
+                let hasControl = (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080 != 0
+                if hasHighBit || hasControl { break }
+                let target = UnsafeMutableRawPointer(output.baseAddress! + out)
+                target.storeBytes(of: PTBTokenizer.widen(word & 0xFFFF_FFFF), toByteOffset: 0, as: UInt64.self)
+                target.storeBytes(of: PTBTokenizer.widen(word >> 32), toByteOffset: 8, as: UInt64.self)
+                out += 8
+                k += 8
+            }
+            guard k < count else { break }
+            let b0 = UInt32(bytes[k])
+            var scalar: UInt32
+            if b0 < 0x80 {
+                output[out] = b0 == 0x0A || b0 == 0x0D || b0 == 0x0B || b0 == 0x0C ? 0x20 : UInt16(b0)
+                out += 1
+                k += 1
+                continue
+            } else if b0 < 0xE0 {
+                scalar = (b0 & 0x1F) << 6 | UInt32(bytes[k + 1] & 0x3F)
+                k += 2
+            } else if b0 < 0xF0 {
+                scalar = (b0 & 0x0F) << 12 | UInt32(bytes[k + 1] & 0x3F) << 6 | UInt32(bytes[k + 2] & 0x3F)
+                k += 3
+            } else {
+                scalar = (b0 & 0x07) << 18 | UInt32(bytes[k + 1] & 0x3F) << 12
+                    | UInt32(bytes[k + 2] & 0x3F) << 6 | UInt32(bytes[k + 3] & 0x3F)
+                k += 4
+            }
+            switch scalar {
+            case 0x85, 0x2028, 0x2029:
+                output[out] = 0x20
+                out += 1
+            case 0x10000...:
+                let v = scalar - 0x10000
+                output[out] = UInt16(0xD800 + (v >> 10))
+                output[out + 1] = UInt16(0xDC00 + (v & 0x3FF))
+                out += 2
+            default:
+                output[out] = UInt16(scalar)
+                out += 1
+            }
+        }
+        return out
+    }
+}
+
+/// Collects the kept tokens of one output line as UTF-8 in a caller-provided buffer.
+private struct LineBuilder {
+    /// Room for the whole batch's output; lines are written one after another.
+    private let output: UnsafeMutableBufferPointer<UInt8>
+    /// Where the current line starts and ends in `output`.
+    private var lineStart = 0
+    private var end = 0
+    /// Where the last kept token starts in `output`.
+    private var lastTokenStart = 0
+    /// Whether the last token produced by the lexer was kept (not punctuation).
+    private var lastTokenKept = false
+    /// Scratch space for tokens that need more than ASCII lower-casing.
+    private var token: [UInt16] = []
+
+    init(output: UnsafeMutableBufferPointer<UInt8>) {
+        self.output = output
+        token.reserveCapacity(64)
+    }
+
+    /// Renders a token in its output form, lower-cases it, and keeps it unless it is punctuation.
+    mutating func append(_ text: UnsafeBufferPointer<UInt16>, _ start: Int, _ end: Int, form: PTBTokenForm) {
+        if form == .asciiLetters {
+            beginKeptToken()
+            var out = self.end
+            for k in start..<end { output[out] = UInt8(truncatingIfNeeded: text[k]) | 0x20; out += 1 }
+            self.end = out
+            return
+        }
+        if form == .verbatim || form == .softHyphensRemoved, appendASCII(text, start, end) { return }
+        token.removeAll(keepingCapacity: true)
+        PTBTokenText.render(UnsafeBufferPointer(rebasing: text[start..<end]), form: form, into: &token)
+        PTBTokenText.lowercase(&token)
+        if PTBTokenText.isFilteredPunctuation(token) {
+            lastTokenKept = false
+            return
+        }
+        beginKeptToken()
+        write(String(decoding: token, as: UTF16.self).utf8)
+    }
+
+    /// Handles an all-ASCII token (lower-cased byte by byte; no other normalization applies) and
+    /// returns true, or returns false without changes when the token has non-ASCII code units.
+    private mutating func appendASCII(_ text: UnsafeBufferPointer<UInt16>, _ start: Int, _ tokenEnd: Int) -> Bool {
+        if tokenEnd - start <= 3 {
+            for k in start..<tokenEnd where text[k] >= 0x80 { return false }
+            if PTBTokenText.isFilteredPunctuation(text[start..<tokenEnd]) {
+                lastTokenKept = false
+                return true
+            }
+        }
+        var out = end + (end > lineStart ? 1 : 0)
+        for k in start..<tokenEnd {
+            let unit = text[k]
+            guard unit < 0x80 else { return false }
+            output[out] = unit >= 0x41 && unit <= 0x5A ? UInt8(unit | 0x20) : UInt8(unit)
+            out += 1
+        }
+        beginKeptToken()
+        end = out
+        return true
+    }
+
+    /// Starts a kept token: a separating space if needed.
+    private mutating func beginKeptToken() {
+        if end > lineStart { output[end] = 0x20; end += 1 }
+        lastTokenStart = end
+        lastTokenKept = true
+    }
+
+    private mutating func write<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+        for byte in bytes { output[end] = byte; end += 1 }
+    }
+
+    /// The finished line (Python `rstrip` applied to the last token), and a reset for the next line.
+    mutating func finish() -> String {
+        if lastTokenKept, end > lastTokenStart, endsWithPythonWhitespace() {
+            let tokenText = String(decoding: UnsafeBufferPointer(rebasing: output[lastTokenStart..<end]), as: UTF8.self)
+            var scalars = Array(tokenText.unicodeScalars)
+            while let last = scalars.last, last.value <= 0xFFFF, PTBTokenText.isPythonWhitespace(UInt16(last.value)) {
+                scalars.removeLast()
+            }
+            var stripped = String.UnicodeScalarView()
+            stripped.append(contentsOf: scalars)
+            let units = Array(String(stripped).utf16)
+            end = lastTokenStart
+            if units.isEmpty || PTBTokenText.isFilteredPunctuation(units) {
+                if end > lineStart { end -= 1 }   // the separating space
+            } else {
+                write(String(stripped).utf8)
+            }
+        }
+        let line = String(decoding: UnsafeBufferPointer(rebasing: output[lineStart..<end]), as: UTF8.self)
+        lineStart = end
+        lastTokenStart = end
+        lastTokenKept = false
+        return line
+    }
+
+    /// Whether the line ends with a character Python's `rstrip()` removes.
+    private func endsWithPythonWhitespace() -> Bool {
+        let last = output[end - 1]
+        if last < 0x80 { return PTBTokenText.isPythonWhitespace(UInt16(last)) }
+        var k = end - 1
+        while k > lastTokenStart, output[k] & 0xC0 == 0x80 { k -= 1 }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: output[k..<end]), as: UTF8.self)
+        guard let scalar = text.unicodeScalars.first, scalar.value <= 0xFFFF else { return false }
+        return PTBTokenText.isPythonWhitespace(UInt16(scalar.value))
+    }
+}
+
+/// Token text rendering: the lexer's normalizations, Java lower-casing, and the punctuation filter.
+enum PTBTokenText {
+    /// Appends the output form of the raw token text.
+    static func render(_ raw: UnsafeBufferPointer<UInt16>, form: PTBTokenForm, into out: inout [UInt16]) {
+        if let fixed = form.fixedText {
+            out.append(contentsOf: fixed.utf16)
+            return
+        }
+        switch form {
+        case .verbatim, .asciiLetters:
+            out.append(contentsOf: raw)
+        case .softHyphensRemoved:
+            for unit in raw where unit != 0xAD { out.append(unit) }
+            if out.isEmpty { out.append(0x2D) }
+        case .openingQuotes, .closingQuotes:
+            renderQuotes(raw, opening: form == .openingQuotes, into: &out)
+        case .ampersand:
+            var j = raw.startIndex
+            while j < raw.endIndex {
+                if raw[j] == 0x26, j + 5 <= raw.endIndex, matchesCaseless(raw[(j + 1)..<(j + 5)], "amp;") {
+                    out.append(0x26)
+                    j += 5
+                } else {
+                    out.append(raw[j])
+                    j += 1
+                }
+            }
+        case .spacesToNoBreak, .phone, .parentheses, .fraction, .currency:
+            for unit in raw {
+                if let replacement = characterReplacement(unit, form: form) {
+                    out.append(contentsOf: replacement.utf16)
+                } else {
+                    out.append(unit)
+                }
+            }
+        default:
+            out.append(contentsOf: raw)
+        }
+    }
+
+    /// The replacement of one character in the character-mapping forms, or nil to keep it.
+    private static func characterReplacement(_ unit: UInt16, form: PTBTokenForm) -> String? {
+        switch (form, unit) {
+        case (.spacesToNoBreak, 0x20), (.phone, 0x20): return "\u{A0}"
+        case (.phone, 0x28), (.parentheses, 0x28): return "-LRB-"
+        case (.phone, 0x29), (.parentheses, 0x29): return "-RRB-"
+        case (.fraction, 0xBC): return "1/4"
+        case (.fraction, 0xBD): return "1/2"
+        case (.fraction, 0xBE): return "3/4"
+        case (.fraction, 0x2153): return "1/3"
+        case (.fraction, 0x2154): return "2/3"
+        case (.currency, 0xA2): return "cents"
+        case (.currency, 0xA3): return "#"
+        case (.currency, 0x80), (.currency, 0xA4), (.currency, 0x20A0), (.currency, 0x20AC): return "$"
+        default: return nil
+        }
+    }
+
+    /// LaTeX quotes: `'` and `&apos;` become `` ` `` (opening) or `'`; `"` and `&quot;` become ` `` `
+    /// or `''`; curly and angle quotes become `` ` `` `'` ` `` ` `''`. `‚ „ ‟` stay as they are.
+    private static func renderQuotes(_ raw: UnsafeBufferPointer<UInt16>, opening: Bool, into out: inout [UInt16]) {
+        let single: UInt16 = opening ? 0x60 : 0x27
+        var j = raw.startIndex
+        while j < raw.endIndex {
+            let unit = raw[j]
+            if unit == 0x26, j + 6 <= raw.endIndex {
+                let entity = raw[(j + 1)..<(j + 6)]
+                if entity.elementsEqual("apos;".utf16) { out.append(single); j += 6; continue }
+                if entity.elementsEqual("quot;".utf16) { out.append(single); out.append(single); j += 6; continue }
+            }
+            switch unit {
+            case 0x27: out.append(single)
+            case 0x22: out.append(single); out.append(single)
+            case 0x91, 0x2018, 0x201B, 0x2039: out.append(0x60)
+            case 0x92, 0x2019, 0x203A: out.append(0x27)
+            case 0x93, 0x201C, 0xAB: out.append(0x60); out.append(0x60)
+            case 0x94, 0x201D, 0xBB: out.append(0x27); out.append(0x27)
+            default: out.append(unit)
+            }
+            j += 1
+        }
+    }
+
+    private static func matchesCaseless(_ units: Slice<UnsafeBufferPointer<UInt16>>, _ lowercase: String) -> Bool {
+        units.elementsEqual(lowercase.utf16) { a, b in (a >= 0x41 && a <= 0x5A ? a | 0x20 : a) == b }
+    }
+
+    /// Java `String.toLowerCase(Locale.ENGLISH)`: full lower-case mapping per code point, with the
+    /// final-sigma rule inside the token.
+    static func lowercase(_ token: inout [UInt16]) {
+        var ascii = true
+        for k in token.indices {
+            let unit = token[k]
+            if unit >= 0x80 { ascii = false; break }
+            if unit >= 0x41 && unit <= 0x5A { token[k] = unit | 0x20 }
+        }
+        if ascii { return }
+        let scalars = Array(String(decoding: token, as: UTF16.self).unicodeScalars)
+        var out: [UInt16] = []
+        out.reserveCapacity(token.count)
+        for (k, scalar) in scalars.enumerated() {
+            if scalar.value < 0x80 {
+                let v = UInt16(scalar.value)
+                out.append(v >= 0x41 && v <= 0x5A ? v | 0x20 : v)
+            } else if scalar.value == 0x3A3 {
+                // Final sigma: a cased letter before it and none after it within the same word.
+                let casedBefore = (0..<k).reversed().prefix { isWordPart(scalars, $0) }.contains { scalars[$0].properties.isCased }
+                let casedAfter = ((k + 1)..<scalars.count).prefix { isWordPart(scalars, $0) }.contains { scalars[$0].properties.isCased }
+                out.append(casedBefore && !casedAfter ? 0x3C2 : 0x3C3)
+            } else {
+                out.append(contentsOf: scalar.properties.lowercaseMapping.utf16)
+            }
+        }
+        token = out
+    }
+
+    /// Whether `scalars[j]` belongs to the word around it, for the final-sigma rule. This follows
+    /// what Java's `BreakIterator` does in the cases checked against the reference: letters, digits,
+    /// marks and connectors like `_` continue a word; ideographs are words of their own; the mid-word
+    /// characters (dashes, `'`, `"`, `.`, soft hyphen, U+2027; not `’`) continue it only between two
+    /// letters, and `.`, `'`, `,` also between two digits.
+    private static func isWordPart(_ scalars: [Unicode.Scalar], _ j: Int) -> Bool {
+        func isLetter(_ k: Int) -> Bool {
+            k >= 0 && k < scalars.count && scalars[k].properties.isAlphabetic && !scalars[k].properties.isIdeographic
+        }
+        let scalar = scalars[j]
+        let properties = scalar.properties
+        if properties.isIdeographic { return false }
+        switch properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark, .connectorPunctuation, .format:
+            return true
+        case .dashPunctuation:
+            return isLetter(j - 1) && isLetter(j + 1)
+        default:
+            break
+        }
+        func isDigit(_ k: Int) -> Bool { k >= 0 && k < scalars.count && scalars[k].properties.numericType == .decimal }
+        switch scalar.value {
+        case 0x27, 0x2E: return (isLetter(j - 1) && isLetter(j + 1)) || (isDigit(j - 1) && isDigit(j + 1))
+        case 0x2C: return isDigit(j - 1) && isDigit(j + 1)
+        case 0x22, 0xAD, 0x2027: return isLetter(j - 1) && isLetter(j + 1)
+        default: return properties.isAlphabetic || properties.numericType != nil
+        }
+    }
+
+    /// pycocoevalcap's `PUNCTUATIONS` after lower-casing (the bracket escapes never match).
+    static func isFilteredPunctuation<C: Collection>(_ token: C) -> Bool where C.Element == UInt16 {
+        var iterator = token.makeIterator()
+        guard let a = iterator.next() else { return false }
+        guard let b = iterator.next() else {
+            switch a {
+            case 0x27, 0x60, 0x2E, 0x3F, 0x21, 0x2C, 0x3A, 0x2D, 0x3B: return true
+            default: return false
+            }
+        }
+        guard let c = iterator.next() else {
+            return a == b && (a == 0x27 || a == 0x60 || a == 0x2D)
+        }
+        return iterator.next() == nil && a == 0x2E && b == 0x2E && c == 0x2E
+    }
+
+    /// Python `str.isspace` for a UTF-16 code unit (what `rstrip()` removes).
+    static func isPythonWhitespace(_ unit: UInt16) -> Bool {
+        switch unit {
+        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+            return true
+        default:
+            return false
+        }
+    }
+}

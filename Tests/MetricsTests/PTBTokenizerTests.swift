@@ -1,0 +1,140 @@
+import Foundation
+import XCTest
+@testable import Metrics
+import TestSupport
+
+/// PTBTokenizer against pycocoevalcap 1.2 (CoreNLP 3.4.1 PTBTokenizer): exact string equality.
+final class PTBTokenizerTests: XCTestCase {
+    private let tokenizer = PTBTokenizer()
+
+    /// Fails with the number of mismatches and the first few, if any.
+    private func assertAllEqual(_ actual: [String], _ expected: [String], inputs: [String],
+                                _ label: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(actual.count, expected.count, "\(label): line count", file: file, line: line)
+        var mismatches: [String] = []
+        var count = 0
+        for k in 0..<min(actual.count, expected.count) where actual[k] != expected[k] {
+            count += 1
+            if mismatches.count < 8 {
+                mismatches.append("#\(k) input \(debugQuote(inputs[k]))\n   got      \(debugQuote(actual[k]))\n   expected \(debugQuote(expected[k]))")
+            }
+        }
+        XCTAssertEqual(count, 0, "\(label): \(count) of \(expected.count) differ:\n" + mismatches.joined(separator: "\n"),
+                       file: file, line: line)
+    }
+
+    private func debugQuote(_ s: String) -> String { String(reflecting: s) }
+
+    /// All 190,418 pairs of `ptb_pairs.jsonl.gz`, tokenized as ONE batch in file order (the reference's
+    /// look-ahead crosses line ends, so each output may depend on the next input).
+    func testPTBPairsOneBatchInFileOrder() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-dc", Fixtures.url("captions/ptb_tokenizer/ptb_pairs.jsonl.gz").path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+
+        var inputs: [String] = [], expected: [String] = []
+        for line in data.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
+            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+            inputs.append(try XCTUnwrap(object["input"] as? String))
+            expected.append(try XCTUnwrap(object["output"] as? String))
+        }
+        XCTAssertEqual(inputs.count, 190_418)
+        assertAllEqual(tokenizer.tokenize(inputs), expected, inputs: inputs, "ptb_pairs")
+        // Splitting the batch into runs tokenized in parallel must not change anything.
+        assertAllEqual(tokenizer.tokenize(inputs, chunks: 7), expected, inputs: inputs, "ptb_pairs in 7 chunks")
+    }
+
+    /// The `tokenized.json` of a caption set: references in one batch (image order, then annotation
+    /// order), candidates in a second batch.
+    private func checkCaptionSet(_ name: String) throws {
+        let entries = try XCTUnwrap(Fixtures.json("captions/\(name)/tokenized.json") as? [[String: Any]])
+        var refs: [String] = [], refsTok: [String] = [], cands: [String] = [], candsTok: [String] = []
+        for entry in entries {
+            refs += try XCTUnwrap(entry["refs_raw"] as? [String])
+            refsTok += try XCTUnwrap(entry["refs_tok"] as? [String])
+            cands += try XCTUnwrap(entry["cand_raw"] as? [String])
+            candsTok += try XCTUnwrap(entry["cand_tok"] as? [String])
+        }
+        XCTAssertFalse(refs.isEmpty)
+        assertAllEqual(tokenizer.tokenize(refs), refsTok, inputs: refs, "\(name) refs")
+        assertAllEqual(tokenizer.tokenize(cands), candsTok, inputs: cands, "\(name) cands")
+    }
+
+    func testCocoVal2014Fakecap() throws { try checkCaptionSet("coco_val2014_fakecap_1000") }
+    func testCocoKarpathyMagic() throws { try checkCaptionSet("coco_karpathy_magic_2000") }
+    func testTimingCoco5000x5() throws { try checkCaptionSet("timing_coco_5000x5") }
+
+    /// Edge cases: each case's references (image order, annotation order) and candidates (image order)
+    /// against `results["C.UTF-8"].tokenized`. Cases whose candidates the reference rejects
+    /// (unknown image, duplicated image id) are skipped. Cases where Java shifts lines because of
+    /// `\r`/U+0085/U+2028/form feed are checked against our documented behaviour instead: those
+    /// characters act as spaces and no caption moves.
+    func testEdgeCases() throws {
+        let root = try XCTUnwrap(Fixtures.json("captions/edge_cases.json") as? [String: Any])
+        let cases = try XCTUnwrap(root["cases"] as? [[String: Any]])
+        var checked = 0, lineBreakCases = 0
+        for edgeCase in cases {
+            let name = try XCTUnwrap(edgeCase["name"] as? String)
+            let results = try XCTUnwrap(edgeCase["results"] as? [String: Any])
+            let result = try XCTUnwrap(results["C.UTF-8"] as? [String: Any])
+            guard let tokenized = result["tokenized"] as? [String: Any],
+                  let gts = tokenized["gts"] as? [String: [String]],
+                  let res = tokenized["res"] as? [String: [String]] else { continue }
+            let order = try XCTUnwrap(result["image_order"] as? [Any]).map { "\($0)" }
+            let refsJSON = try XCTUnwrap(edgeCase["refs"] as? [String: Any])
+            let annotations = try XCTUnwrap(refsJSON["annotations"] as? [[String: Any]])
+            let candidates = try XCTUnwrap(edgeCase["cands"] as? [[String: Any]])
+
+            var refs: [String] = [], expectedRefs: [String] = [], cands: [String] = [], expectedCands: [String] = []
+            for image in order {
+                let imageRefs = annotations.filter { "\($0["image_id"]!)" == image }.map { $0["caption"] as! String }
+                refs += imageRefs
+                expectedRefs += gts[image] ?? []
+                let imageCands = candidates.filter { "\($0["image_id"]!)" == image }.map { $0["caption"] as! String }
+                cands += imageCands
+                expectedCands += res[image] ?? []
+            }
+            let hasLineBreak = (refs + cands).contains { $0.unicodeScalars.contains { "\r\u{0B}\u{0C}\u{85}\u{2028}\u{2029}".unicodeScalars.contains($0) } }
+            if hasLineBreak {
+                lineBreakCases += 1
+                // Our fix: the line-breaking characters are spaces, so the caption keeps all its words.
+                let spaced = { (s: String) in String(s.unicodeScalars.map { "\r\u{0B}\u{0C}\u{85}\u{2028}\u{2029}".unicodeScalars.contains($0) ? " " : Character($0) }) }
+                XCTAssertEqual(tokenizer.tokenize(refs), tokenizer.tokenize(refs.map(spaced)), name)
+                XCTAssertEqual(tokenizer.tokenize(cands), tokenizer.tokenize(cands.map(spaced)), name)
+                XCTAssertTrue(tokenizer.tokenize(cands + refs).contains("a dog running on the beach"), name)
+                continue
+            }
+            assertAllEqual(tokenizer.tokenize(refs), expectedRefs, inputs: refs, "\(name) refs")
+            assertAllEqual(tokenizer.tokenize(cands), expectedCands, inputs: cands, "\(name) cands")
+            checked += 1
+        }
+        XCTAssertEqual(lineBreakCases, 4)
+        XCTAssertGreaterThanOrEqual(checked, 25)
+        print("edge cases: \(checked) compared with the reference, \(lineBreakCases) with the line-break fix")
+    }
+
+    /// The carriage-return case explicitly: Java gives "a dog" and shifts the next captions; we keep
+    /// every caption on its own line.
+    func testCarriageReturnIsASpace() {
+        let out = tokenizer.tokenize(["a dog\rrunning on the beach", "A young man.", "x\u{2028}y\u{0C}z\u{85}w"])
+        XCTAssertEqual(out, ["a dog running on the beach", "a young man", "x y z w"])
+    }
+
+    func testCrossCaptionLookAhead() {
+        XCTAssertEqual(tokenizer.tokenize(["showing the letter S.", "A dog on the beach."]),
+                       ["showing the letter s", "a dog on the beach"])
+        XCTAssertEqual(tokenizer.tokenize(["showing the letter S.", "a dog on the beach."]),
+                       ["showing the letter s.", "a dog on the beach"])
+    }
+
+    func testEmptyBatchAndEmptyCaptions() {
+        XCTAssertEqual(tokenizer.tokenize([]), [])
+        XCTAssertEqual(tokenizer.tokenize(["", "  ", "...", "It's (red)."]), ["", "", "", "it 's -lrb- red -rrb-"])
+    }
+}
