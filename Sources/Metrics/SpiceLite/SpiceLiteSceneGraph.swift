@@ -14,15 +14,25 @@ struct SpiceLiteConcept: Equatable {
 
     /// 1 when a word is shared, else the Jaccard overlap of the synsets (SPICE `similarity`).
     func similarity(to other: SpiceLiteConcept) -> Double {
+        similarity(to: other, above: -1)
+    }
+
+    /// `similarity(to:)` when it exceeds `threshold`; otherwise some value not above `threshold`
+    /// (it skips the synset overlap when even a full overlap could not exceed the threshold).
+    func similarity(to other: SpiceLiteConcept, above threshold: Double) -> Double {
         for w in words where other.words.contains(w) { return 1 }
+        let smaller = min(synsets.count, other.synsets.count), larger = max(synsets.count, other.synsets.count)
+        guard smaller > 0, Double(smaller) / Double(larger) > threshold,
+              synsets[0] <= other.synsets[other.synsets.count - 1], other.synsets[0] <= synsets[synsets.count - 1]
+        else { return 0 }
         let shared = Self.intersectionCount(synsets, other.synsets)
-        let union = synsets.count + other.synsets.count - shared
-        return union == 0 ? 0 : Double(shared) / Double(union)
+        return Double(shared) / Double(synsets.count + other.synsets.count - shared)
     }
 
     /// Set equality (SPICE compares the word and synset sets).
     func isEqual(to other: SpiceLiteConcept) -> Bool {
-        words.count == other.words.count && synsets == other.synsets && words.allSatisfy(other.words.contains)
+        words.count == other.words.count && synsets.count == other.synsets.count
+            && synsets == other.synsets && words.allSatisfy(other.words.contains)
     }
 
     mutating func merge(_ other: SpiceLiteConcept) {
@@ -129,7 +139,9 @@ struct SpiceLiteSceneGraph {
         var bestSimilarity = 0.0
         for k in nodes.indices {
             if nodes[k].object.isEqual(to: object) { return k }
-            let s = object.similarity(to: nodes[k].object)
+            // Once a node shares a word (similarity 1), later nodes matter only if equal.
+            guard bestSimilarity < 1 else { continue }
+            let s = object.similarity(to: nodes[k].object, above: bestSimilarity)
             if s > bestSimilarity { bestSimilarity = s; best = k }
         }
         if let k = best {
