@@ -72,6 +72,16 @@ struct SpiceLiteTupleExtractor {
         /// A noun that is only an object, outside the phrase structure ("front" in "in front of").
         case bareObject(String)
         case coordinator, subordinator, relative, other
+
+        /// The phrase without its noun and adjective lists: all that the tuple builder remembers of
+        /// earlier phrases (copying the lists would cost more than the lookups they serve).
+        var shape: Phrase {
+            switch self {
+            case .nouns: return .nouns([])
+            case .adjectives: return .adjectives([])
+            default: return self
+            }
+        }
     }
 
     /// Quantity nouns that become multiword determiners before "of" (SemanticGraphEnhancer's
@@ -421,7 +431,7 @@ struct SpiceLiteTupleExtractor {
             }
             if case .other = phrase { return }
             beforePrevious = previous
-            previous = phrase
+            previous = phrase.shape
         }
 
         mutating func finish() { closeVerb() }
