@@ -73,6 +73,8 @@ struct SpiceLiteTagger {
     mutating func tag(_ caption: String) -> [Word] {
         var tokens: [String] = []
         var lexemeIDs: [Int] = []
+        tokens.reserveCapacity(24)
+        lexemeIDs.reserveCapacity(24)
         var caption = caption
         caption.withUTF8 { bytes in
             var start = 0

@@ -102,6 +102,7 @@ struct SpiceLiteTupleExtractor {
     /// Groups tagged words into phrases.
     static func phrases(_ words: [Word]) -> [Phrase] {
         var result: [Phrase] = []
+        result.reserveCapacity(words.count)
         var nounHeads: [(index: Int, lemma: String, plural: Bool)] = []
         var i = 0
         func resolvePronoun(_ text: String, at index: Int) -> String? {
@@ -326,6 +327,8 @@ struct SpiceLiteTupleExtractor {
         var beforePrevious: Phrase?
         /// The verb before a coordinator: a verb after "and" shares its subjects ("riding ... and holding").
         var lastVerbBeforeCoordinator: (subjects: [String], finite: Bool)?
+
+        init() { tuples.reserveCapacity(16) }
 
         mutating func add(_ phrase: Phrase) {
             switch phrase {
