@@ -8,11 +8,11 @@ import MetricResources
 import Metrics
 
 /// `mplug-eval coco`: BLEU, METEOR, ROUGE-L and CIDEr-D of COCO caption results, equal to
-/// pycocoevalcap 1.2 (`COCOEvalCap.evaluate()` without SPICE).
+/// pycocoevalcap 1.2 (`COCOEvalCap.evaluate()` without SPICE), and SPICE-lite.
 struct CocoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coco",
-        abstract: "Score COCO caption results like pycocoevalcap 1.2 (BLEU, METEOR, ROUGE-L, CIDEr-D).",
+        abstract: "Score COCO caption results like pycocoevalcap 1.2 (BLEU, METEOR, ROUGE-L, CIDEr-D) and with SPICE-lite.",
         discussion: """
         Without --annotations/--results it scores the bundled sample \(BundledCocoSample.relativePath) \
         (the official coco-caption demo). Prints a table on stdout. Exit codes: 0 ok, 2 bad input.
@@ -25,8 +25,9 @@ struct CocoCommand: ParsableCommand {
     var results: String?
 
     @Option(help: """
-        Comma-separated metrics from bleu,meteor,rouge,cider (default: all; METEOR is skipped with a note \
-        when its resources are not installed: \(MeteorResourceLoader.setupCommand)).
+        Comma-separated metrics from bleu,meteor,rouge,cider,spice-lite (default: all; METEOR and SPICE-lite \
+        are skipped with a note when their resources are not installed: \(MeteorResourceLoader.setupCommand); \
+        \(WordNetLoader.setupCommand)). SPICE-lite approximates SPICE without a parser; it is not SPICE.
         """)
     var metrics: String?
 
@@ -45,10 +46,14 @@ struct CocoCommand: ParsableCommand {
         let progress = TerminalProgress()
         var stageTimings = StageTimings()
         let report: CocoCaptionReport = try exitingOnBadInput {
-            var chosen = try CocoCaptionMetric.parseList(metrics ?? "bleu,meteor,rouge,cider")
+            var chosen = try CocoCaptionMetric.parseList(metrics ?? "bleu,meteor,rouge,cider,spice-lite")
             if metrics == nil && !MeteorResourceLoader.isInstalled() {
                 FileHandleStderr.write("note: METEOR skipped (resources not installed; run: \(MeteorResourceLoader.setupCommand))\n")
                 chosen.removeAll { $0 == .meteor }
+            }
+            if metrics == nil && !WordNetLoader.isInstalled() {
+                FileHandleStderr.write("note: SPICE-lite skipped (WordNet not installed; run: \(WordNetLoader.setupCommand))\n")
+                chosen.removeAll { $0 == .spiceLite }
             }
             let (annotationsURL, resultsURL) = try inputFiles()
             progress.show("reading \(annotationsURL.lastPathComponent) and \(resultsURL.lastPathComponent)")
@@ -56,7 +61,10 @@ struct CocoCommand: ParsableCommand {
                 try CocoCaptionSet.load(annotations: annotationsURL, results: resultsURL)
             }
             let meteor = try chosen.contains(.meteor) ? stageTimings.measure("meteor resources", loadMeteor) : nil
-            let evaluation = try CocoCaptionTask(metrics: chosen, meteor: meteor).evaluate(set, timings: &stageTimings, progress: progress.show)
+            let spiceLite = try chosen.contains(.spiceLite)
+                ? stageTimings.measure("wordnet") { SpiceLite(lexicon: try WordNetLoader.load()) } : nil
+            let evaluation = try CocoCaptionTask(metrics: chosen, meteor: meteor, spiceLite: spiceLite)
+                .evaluate(set, timings: &stageTimings, progress: progress.show)
             let report = stageTimings.measure("report") { CocoCaptionReport(evaluation) }
             try stageTimings.measure("write") {
                 if let json { try write(report.jsonData(), to: json) }
