@@ -16,4 +16,5 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 # METEOR 1.5 resources (pycocoevalcap 1.2 wheel from PyPI) and their memory-mapped index.
-bash "$here/setup-meteor.sh"
+# `--skip-meteor` leaves this to the caller (scripts/test.sh runs it after its own build).
+[ "${1:-}" = "--skip-meteor" ] || bash "$here/setup-meteor.sh"
