@@ -1,0 +1,158 @@
+import Foundation
+
+/// A COCO image id as it appears in the JSON: an integer, or a string (pycocotools accepts both,
+/// and `1` and `"1"` are different images).
+public enum ImageID: Hashable, Sendable, Codable, CustomStringConvertible {
+    case int(Int)
+    case string(String)
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let value = try? container.decode(Int.self) {
+            self = .int(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "an image id must be an integer or a string")
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case let .int(value): try container.encode(value)
+        case let .string(value): try container.encode(value)
+        }
+    }
+
+    /// The id as a JSON object key (`json.dump` writes int keys as decimal strings).
+    public var description: String {
+        switch self {
+        case let .int(value): return String(value)
+        case let .string(value): return value
+        }
+    }
+}
+
+/// The images of a caption evaluation, chosen and ordered exactly as pycocoevalcap does, with
+/// their raw (untokenized) captions.
+public struct CocoCaptionSet: Sendable {
+    /// Evaluated images in `cocoRes.getImgIds()` order.
+    public var imageIDs: [ImageID]
+    /// Raw reference captions of each image, in annotation order.
+    public var references: [[String]]
+    /// Raw candidate caption of each image.
+    public var candidates: [String]
+
+    public init(imageIDs: [ImageID], references: [[String]], candidates: [String]) {
+        self.imageIDs = imageIDs
+        self.references = references
+        self.candidates = candidates
+    }
+
+    /// Reads and validates a COCO captions file (`{"images": [{"id"}], "annotations":
+    /// [{"image_id", "caption"}]}`) and a COCO results file (`[{"image_id", "caption"}]`).
+    public static func load(annotations: URL, results: URL) throws -> CocoCaptionSet {
+        let references = try decode(CocoCaptionFile.self, from: annotations)
+        let candidates = try decode([CocoResult].self, from: results)
+        return try select(references: references, results: candidates,
+                          annotationsName: annotations.lastPathComponent, resultsName: results.lastPathComponent)
+    }
+
+    /// Chooses the evaluated images as pycocotools + pycocoevalcap do:
+    /// * images in the order of the references' `images` list, first occurrence of a repeated id;
+    /// * only images that have a candidate (an image without one is skipped);
+    /// * references: the image's annotations in file order (a repeated annotation counts twice).
+    ///
+    /// Rejected, where the reference tools raise: no candidates, a candidate for an image not in
+    /// `images`, two candidates for one image, an evaluated image without references.
+    static func select(references: CocoCaptionFile, results: [CocoResult],
+                       annotationsName: String, resultsName: String) throws -> CocoCaptionSet {
+        guard !results.isEmpty else {
+            throw TaskError.badInput("\(resultsName): no candidates (expected a list of {\"image_id\", \"caption\"})")
+        }
+        var knownImages = Set<ImageID>()
+        var imageOrder: [ImageID] = []
+        for image in references.images where knownImages.insert(image.id).inserted {
+            imageOrder.append(image.id)
+        }
+        var candidateByImage: [ImageID: String] = [:]
+        for (position, result) in results.enumerated() {
+            guard knownImages.contains(result.imageID) else {
+                throw TaskError.badInput("\(resultsName): entry \(position) is for image \(result.imageID), which is not in the images of \(annotationsName)")
+            }
+            guard candidateByImage.updateValue(result.caption, forKey: result.imageID) == nil else {
+                throw TaskError.badInput("\(resultsName): image \(result.imageID) has more than one candidate (entry \(position)); give exactly one caption per image")
+            }
+        }
+        var captionsByImage: [ImageID: [String]] = [:]
+        for annotation in references.annotations where candidateByImage[annotation.imageID] != nil {
+            captionsByImage[annotation.imageID, default: []].append(annotation.caption)
+        }
+        var set = CocoCaptionSet(imageIDs: [], references: [], candidates: [])
+        for id in imageOrder {
+            guard let candidate = candidateByImage[id] else { continue }
+            guard let captions = captionsByImage[id] else {
+                throw TaskError.badInput("\(annotationsName): image \(id) has no captions")
+            }
+            set.imageIDs.append(id)
+            set.references.append(captions)
+            set.candidates.append(candidate)
+        }
+        return set
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, from url: URL) throws -> T {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw TaskError.badInput("\(url.path): cannot read (\((error as NSError).localizedDescription))")
+        }
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch let error as DecodingError {
+            throw TaskError.badInput("\(url.path): \(Self.describe(error))")
+        } catch {
+            throw TaskError.badInput("\(url.path): not valid JSON (\(error))")
+        }
+    }
+
+    /// One line naming where in the document decoding failed.
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ codingPath: [CodingKey]) -> String {
+            let parts = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return parts.isEmpty ? "top level" : String(parts.drop(while: { $0 == "." }))
+        }
+        switch error {
+        case let .keyNotFound(key, context):
+            return "\(path(context.codingPath)): missing key \"\(key.stringValue)\""
+        case let .typeMismatch(_, context), let .valueNotFound(_, context):
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        case let .dataCorrupted(context):
+            if context.codingPath.isEmpty { return "not valid JSON" }
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}
+
+/// The parts of a COCO captions file that the evaluation reads.
+struct CocoCaptionFile: Decodable {
+    struct Image: Decodable { var id: ImageID }
+    struct Annotation: Decodable {
+        var imageID: ImageID
+        var caption: String
+        enum CodingKeys: String, CodingKey { case imageID = "image_id", caption }
+    }
+    var images: [Image]
+    var annotations: [Annotation]
+}
+
+/// One entry of a COCO caption results file.
+struct CocoResult: Decodable {
+    var imageID: ImageID
+    var caption: String
+    enum CodingKeys: String, CodingKey { case imageID = "image_id", caption }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Metrics
+
+/// The versioned result document of `mplug-eval coco` (`"schema": "mplug-eval.coco/1"`).
+///
+/// Key names and the raw 0–1 scale are pycocoevalcap's (`COCOEvalCap.eval` / `imgToEval`).
+/// * `corpus`: `Bleu_1`…`Bleu_4`, `METEOR`, `ROUGE_L`, `CIDEr` (those computed).
+/// * `imgToEval`: `{id: {"image_id", <scores>}}`; `image_order`: the evaluated images in order.
+/// * `diagnostics.bleu_totalcomps`: summed BLEU counts (what `Bleu` prints with `verbose=1`).
+/// * `diagnostics.meteor_segment_stats`: per image, the 23 METEOR statistics as the jar prints them.
+/// * `stats`: per-image sufficient statistics: `Bleu` counts, `METEOR` statistics, `ROUGE_L` values, and for `CIDEr`
+///   the tokenized captions (`TokenizedCaption(_:).ngrams` gives their n-gram counts and
+///   `CiderD.documentFrequencies(of:)` the document frequencies).
+public struct CocoCaptionReport: Sendable {
+    public static let schema = "mplug-eval.coco/1"
+
+    public var corpus: [String: Double]
+    public var imageOrder: [ImageID]
+    public var imgToEval: [String: ImageScores]
+    public var diagnostics: Diagnostics
+    public var stats: Stats
+
+    public struct ImageScores: Sendable {
+        public var imageID: ImageID
+        public var scores: [String: Double]
+    }
+
+    public struct Diagnostics: Sendable {
+        public var bleuTotals: BleuCounts?
+        /// Image id → the 23 METEOR statistics as `meteor-1.5.jar` prints them.
+        public var meteorSegmentStats: [String: String]?
+    }
+
+    public struct Stats: Sendable {
+        public var bleu: [String: BleuCounts]?
+        public var meteor: [String: MeteorStats]?
+        public var rouge: [String: Double]?
+        public var cider: [String: TokenizedImage]?
+    }
+
+    /// The tokenized captions of one image.
+    public struct TokenizedImage: Sendable {
+        public var candidate: String
+        public var references: [String]
+    }
+
+    public init(_ evaluation: CocoCaptionEvaluation) {
+        let keys = evaluation.imageIDs.map(\.description)
+        corpus = evaluation.corpus
+        imageOrder = evaluation.imageIDs
+        var imgToEval: [String: ImageScores] = [:]
+        for (i, id) in evaluation.imageIDs.enumerated() {
+            var scores: [String: Double] = [:]
+            for metric in evaluation.scores {
+                for (k, name) in metric.names.enumerated() { scores[name] = metric.perImage[i][k] }
+            }
+            imgToEval[keys[i]] = ImageScores(imageID: id, scores: scores)
+        }
+        self.imgToEval = imgToEval
+        func byImage<T>(_ values: [T]) -> [String: T] { Dictionary(uniqueKeysWithValues: zip(keys, values)) }
+        diagnostics = Diagnostics(bleuTotals: evaluation.bleu.map { $0.images.reduce(BleuCounts(), +) },
+                                  meteorSegmentStats: evaluation.meteor.map { byImage($0.images.map(\.description)) })
+        stats = Stats(
+            bleu: evaluation.bleu.map { byImage($0.images) },
+            meteor: evaluation.meteor.map { byImage($0.images) },
+            rouge: evaluation.rouge.map { byImage($0.images) },
+            cider: evaluation.cider.map { _ in
+                byImage(zip(evaluation.tokenizedCandidates, evaluation.tokenizedReferences).map {
+                    TokenizedImage(candidate: $0, references: $1)
+                })
+            })
+    }
+
+    /// The document as JSON (sorted keys, compact, trailing newline).
+    public func jsonData() -> Data {
+        func byImage<T>(_ values: [String: T], _ transform: (T) -> JSONOutput) -> JSONOutput {
+            .object(values.map { ($0.key, transform($0.value)) })
+        }
+        func imageID(_ id: ImageID) -> JSONOutput {
+            switch id {
+            case let .int(value): return .int(value)
+            case let .string(value): return .string(value)
+            }
+        }
+        func bleu(_ counts: BleuCounts) -> JSONOutput {
+            let four = { (v: SIMD4<Int>) in JSONOutput.array((0..<4).map { .int(v[$0]) }) }
+            return .object([("testlen", .int(counts.testLength)), ("reflen", .int(counts.referenceLength)),
+                            ("guess", four(counts.guess)), ("correct", four(counts.correct))])
+        }
+        var diagnosticsMembers: [(String, JSONOutput)] = []
+        if let totals = diagnostics.bleuTotals { diagnosticsMembers.append(("bleu_totalcomps", bleu(totals))) }
+        if let meteor = diagnostics.meteorSegmentStats { diagnosticsMembers.append(("meteor_segment_stats", byImage(meteor) { .string($0) })) }
+        var statsMembers: [(String, JSONOutput)] = []
+        if let values = stats.bleu { statsMembers.append(("Bleu", byImage(values, bleu))) }
+        if let values = stats.meteor { statsMembers.append(("METEOR", byImage(values) { .array($0.values.map { .double($0) }) })) }
+        if let values = stats.rouge { statsMembers.append(("ROUGE_L", byImage(values) { .double($0) })) }
+        if let values = stats.cider {
+            statsMembers.append(("CIDEr", byImage(values) {
+                .object([("candidate", .string($0.candidate)), ("references", .array($0.references.map { .string($0) }))])
+            }))
+        }
+        let document = JSONOutput.object([
+            ("schema", .string(Self.schema)),
+            ("corpus", .object(corpus.map { ($0.key, .double($0.value)) })),
+            ("imgToEval", byImage(imgToEval) { image in
+                .object([("image_id", imageID(image.imageID))] + image.scores.map { ($0.key, .double($0.value)) })
+            }),
+            ("image_order", .array(imageOrder.map(imageID))),
+            ("diagnostics", .object(diagnosticsMembers)),
+            ("stats", .object(statsMembers)),
+        ])
+        return Data(document.bytes())
+    }
+
+    /// Corpus scores in pycocoevalcap's order, then any others by name.
+    private var orderedCorpus: [(String, Double)] {
+        let order = ["Bleu_1", "Bleu_2", "Bleu_3", "Bleu_4", "METEOR", "ROUGE_L", "CIDEr"]
+        return corpus.sorted { (order.firstIndex(of: $0.key) ?? order.count, $0.key) < (order.firstIndex(of: $1.key) ?? order.count, $1.key) }
+    }
+
+    /// A plain-text table of the corpus scores (raw scale, 4 decimals).
+    public func textTable() -> String {
+        var lines = ["metric    score"]
+        for (name, value) in orderedCorpus {
+            lines.append(name.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "%.4f", value))
+        }
+        lines.append("images: \(imageOrder.count)")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A Markdown table of the corpus scores (raw scale, 4 decimals).
+    public func markdownTable() -> String {
+        var lines = ["| metric | score |", "|---|---:|"]
+        for (name, value) in orderedCorpus { lines.append("| \(name) | \(String(format: "%.4f", value)) |") }
+        lines.append("")
+        lines.append("\(imageOrder.count) images; pycocoevalcap 1.2 semantics, raw 0–1 scale.")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+

@@ -1,0 +1,97 @@
+import Foundation
+
+/// BLEU-1…4 as pycocoevalcap 1.2 computes it (`Bleu(4)`, `BleuScorer.compute_score(option="closest")`).
+///
+/// Per image: the candidate's n-gram counts are clipped by the maximum count over the references;
+/// the reference length is the one closest to the candidate length (ties: the shorter).
+/// Scores use the smoothing `(correct + 1e-15) / (guess + 1e-9)` and the brevity penalty
+/// `exp(1 - reflen/testlen)` when `testlen < reflen` (with the same smoothing on the ratio).
+/// The corpus score uses the summed counts. Tolerance against pycocoevalcap: counts exact, scores
+/// within an ulp or two (`pow`/`exp` are the C library's, as in Python).
+public struct Bleu: CaptionMetric {
+    public init() {}
+
+    public var scoreNames: [String] { ["Bleu_1", "Bleu_2", "Bleu_3", "Bleu_4"] }
+
+    public func imageStats(_ sample: CaptionSample) -> BleuCounts {
+        let candidate = sample.candidate.ngrams
+        let testLength = candidate.tokenCount
+        var closest = Int.max
+        for reference in sample.references {
+            let length = reference.ngrams.tokenCount
+            let (d, best) = (abs(length - testLength), abs(closest - testLength))
+            if d < best || (d == best && length < closest) { closest = length }
+        }
+        var correct = SIMD4<Int>()
+        for order in 1...NGramCounts.maxOrder {
+            var clipped = 0
+            for j in candidate.range(ofOrder: order) {
+                let key = candidate.keys[j]
+                var maxReferenceCount: Int32 = 0
+                for reference in sample.references {
+                    let ngrams = reference.ngrams
+                    for r in ngrams.range(ofOrder: order) where ngrams.keys[r] == key {
+                        maxReferenceCount = max(maxReferenceCount, ngrams.counts[r])
+                        break
+                    }
+                }
+                clipped += Int(min(maxReferenceCount, candidate.counts[j]))
+            }
+            correct[order - 1] = clipped
+        }
+        let guess = SIMD4<Int>(max(0, testLength), max(0, testLength - 1), max(0, testLength - 2), max(0, testLength - 3))
+        return BleuCounts(testLength: testLength, referenceLength: closest == Int.max ? 0 : closest,
+                          guess: guess, correct: correct)
+    }
+
+    public func scores(_ stats: [BleuCounts]) -> CaptionScores {
+        let total = stats.reduce(BleuCounts(), +)
+        return CaptionScores(names: scoreNames, corpus: Self.bleu(total), perImage: stats.map(Self.bleu))
+    }
+
+    /// BLEU-1…4 of one set of counts (per image, or summed for the corpus).
+    public static func bleu(_ counts: BleuCounts) -> [Double] {
+        let tiny = 1e-15, small = 1e-9
+        var product = 1.0
+        var result = [Double](repeating: 0, count: 4)
+        for k in 0..<4 {
+            product *= (Double(counts.correct[k]) + tiny) / (Double(counts.guess[k]) + small)
+            result[k] = pow(product, 1.0 / Double(k + 1))
+        }
+        let ratio = (Double(counts.testLength) + tiny) / (Double(counts.referenceLength) + small)
+        if ratio < 1 {
+            let penalty = exp(1 - 1 / ratio)
+            for k in 0..<4 { result[k] *= penalty }
+        }
+        return result
+    }
+}
+
+/// BLEU sufficient statistics of one image, or of a corpus when summed (`+`): what pycocoevalcap
+/// prints as `{'testlen', 'reflen', 'guess', 'correct'}` with `verbose=1`.
+public struct BleuCounts: Codable, Sendable, Equatable {
+    /// Candidate length in tokens.
+    public var testLength: Int
+    /// Reference length closest to the candidate length (ties: the shorter).
+    public var referenceLength: Int
+    /// Number of candidate 1…4-grams.
+    public var guess: SIMD4<Int>
+    /// Clipped matches of candidate 1…4-grams.
+    public var correct: SIMD4<Int>
+
+    public init(testLength: Int = 0, referenceLength: Int = 0, guess: SIMD4<Int> = .zero, correct: SIMD4<Int> = .zero) {
+        self.testLength = testLength
+        self.referenceLength = referenceLength
+        self.guess = guess
+        self.correct = correct
+    }
+
+    public static func + (a: BleuCounts, b: BleuCounts) -> BleuCounts {
+        BleuCounts(testLength: a.testLength + b.testLength, referenceLength: a.referenceLength + b.referenceLength,
+                   guess: a.guess &+ b.guess, correct: a.correct &+ b.correct)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case testLength = "testlen", referenceLength = "reflen", guess, correct
+    }
+}

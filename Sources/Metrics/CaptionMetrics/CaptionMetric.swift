@@ -1,0 +1,144 @@
+import Dispatch
+
+/// One image's candidate caption and its reference captions, already tokenized.
+public struct CaptionSample: Sendable {
+    public let candidate: TokenizedCaption
+    /// The references in annotation order (at least one).
+    public let references: [TokenizedCaption]
+
+    /// `candidate` and `references` are tokenized strings (space-separated tokens).
+    public init(candidate: String, references: [String]) {
+        self.candidate = TokenizedCaption(candidate)
+        self.references = references.map(TokenizedCaption.init)
+    }
+}
+
+/// A caption metric in two steps: sufficient statistics per image, then scores from the
+/// statistics of any list of images.
+///
+/// Sharding is concatenation of the per-image statistics; bootstrap is scoring a resampled list.
+/// Neither needs metric-specific code.
+public protocol CaptionMetric: Sendable {
+    /// Per-image sufficient statistics (Codable, so they can be cached and merged across processes).
+    associatedtype ImageStats: Codable & Sendable
+    /// pycocoevalcap's names of the scores, for example `["Bleu_1", "Bleu_2", "Bleu_3", "Bleu_4"]`.
+    var scoreNames: [String] { get }
+    /// The statistics of one image.
+    func imageStats(_ sample: CaptionSample) -> ImageStats
+    /// Corpus and per-image scores of a list of images (repeats allowed), in list order.
+    func scores(_ stats: [ImageStats]) -> CaptionScores
+}
+
+/// Scores of one caption metric: one corpus value and one value per image for each score name.
+public struct CaptionScores: Sendable, Equatable {
+    /// Score names, for example `["Bleu_1", …, "Bleu_4"]`.
+    public var names: [String]
+    /// Corpus value of each name (raw 0–1 scale; CIDEr-D is ×10 as in pycocoevalcap).
+    public var corpus: [Double]
+    /// `perImage[i][k]`: value of `names[k]` for image i.
+    public var perImage: [[Double]]
+
+    public init(names: [String], corpus: [Double], perImage: [[Double]]) {
+        self.names = names
+        self.corpus = corpus
+        self.perImage = perImage
+    }
+
+    /// Corpus values keyed by name.
+    public var corpusByName: [String: Double] {
+        Dictionary(uniqueKeysWithValues: zip(names, corpus))
+    }
+}
+
+/// The per-image statistics of one metric over a list of images: the unit that is cached,
+/// sharded (`merged(with:)` concatenates) and resampled (`ResamplableScores`).
+public struct CaptionMetricStats<Metric: CaptionMetric>: ResamplableScores, Sendable {
+    public let metric: Metric
+    /// Image identifiers, in image order.
+    public private(set) var itemIDs: [String]
+    /// Statistics of each image, in image order.
+    public private(set) var images: [Metric.ImageStats]
+
+    public init(metric: Metric, itemIDs: [String], images: [Metric.ImageStats]) {
+        precondition(itemIDs.count == images.count, "one identifier per image")
+        self.metric = metric
+        self.itemIDs = itemIDs
+        self.images = images
+    }
+
+    /// Computes the statistics of every sample (images in parallel chunks; the result does not
+    /// depend on the number of threads).
+    public init(metric: Metric, itemIDs: [String], samples: [CaptionSample]) {
+        self.init(metric: metric, itemIDs: itemIDs, images: concurrentMap(samples, metric.imageStats))
+    }
+
+    public var itemCount: Int { images.count }
+
+    /// The statistics of two shards, this one first.
+    public func merged(with other: Self) -> Self {
+        Self(metric: metric, itemIDs: itemIDs + other.itemIDs, images: images + other.images)
+    }
+
+    /// Scores of all images.
+    public func scores() -> CaptionScores { metric.scores(images) }
+
+    public func corpusScores(over indices: [Int]) -> [String: Double] {
+        metric.scores(indices.map { images[$0] }).corpusByName
+    }
+}
+
+/// `numpy.mean` of a float64 vector: the first element plus numpy's pairwise sum of the rest
+/// (8-way unrolled blocks of at most 128), divided by the count. Matches numpy bit for bit on
+/// contiguous arrays, which keeps corpus values within an ulp or two of pycocoevalcap's.
+/// Returns NaN for an empty vector, as numpy does.
+public func numpyMean(_ values: [Double]) -> Double {
+    guard let first = values.first else { return .nan }
+    return values.withUnsafeBufferPointer { buffer in
+        (first + pairwiseSum(buffer, from: 1, count: buffer.count - 1)) / Double(buffer.count)
+    }
+}
+
+private func pairwiseSum(_ a: UnsafeBufferPointer<Double>, from start: Int, count n: Int) -> Double {
+    if n < 8 {
+        var sum = -0.0
+        for i in start..<(start + n) { sum += a[i] }
+        return sum
+    }
+    if n <= 128 {
+        var r = (a[start], a[start + 1], a[start + 2], a[start + 3],
+                 a[start + 4], a[start + 5], a[start + 6], a[start + 7])
+        var i = 8
+        while i < n - n % 8 {
+            r.0 += a[start + i]; r.1 += a[start + i + 1]; r.2 += a[start + i + 2]; r.3 += a[start + i + 3]
+            r.4 += a[start + i + 4]; r.5 += a[start + i + 5]; r.6 += a[start + i + 6]; r.7 += a[start + i + 7]
+            i += 8
+        }
+        var sum = ((r.0 + r.1) + (r.2 + r.3)) + ((r.4 + r.5) + (r.6 + r.7))
+        while i < n { sum += a[start + i]; i += 1 }
+        return sum
+    }
+    var half = n / 2
+    half -= half % 8
+    return pairwiseSum(a, from: start, count: half) + pairwiseSum(a, from: start + half, count: n - half)
+}
+
+/// Runs `body` on consecutive ranges (chunks of `chunkSize`) covering `0..<count`, concurrently.
+func concurrentChunks(_ count: Int, chunkSize: Int = 256, _ body: (Range<Int>) -> Void) {
+    let chunkCount = (count + chunkSize - 1) / chunkSize
+    DispatchQueue.concurrentPerform(iterations: chunkCount) { c in
+        body((c * chunkSize)..<min(count, (c + 1) * chunkSize))
+    }
+}
+
+/// `values.map(transform)`, computed in concurrent chunks; the result is in order.
+public func concurrentMap<T, R>(_ values: [T], _ transform: (T) -> R) -> [R] {
+    let chunkSize = 256
+    var chunks = [[R]](repeating: [], count: (values.count + chunkSize - 1) / chunkSize)
+    chunks.withUnsafeMutableBufferPointer { output in
+        let output = output
+        concurrentChunks(values.count, chunkSize: chunkSize) { range in
+            output[range.lowerBound / chunkSize] = values[range].map(transform)
+        }
+    }
+    return chunks.flatMap { $0 }
+}

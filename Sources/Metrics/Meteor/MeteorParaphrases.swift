@@ -1,0 +1,127 @@
+/// METEOR's paraphrase table (`paraphrase-en.gz`) as a sorted, memory-mappable structure.
+///
+/// The jar builds a trie over the reference-side phrases and, at each trie node, keeps the paraphrases in file
+/// order. Here the entries are sorted by (reference phrase as word ids, file position), so every trie node is a
+/// contiguous range of entries: the entries whose phrase ends at that node come first, in file order.
+struct MeteorParaphrases {
+    /// word -> id (no values)
+    let vocabulary: MeteorKeyedTable
+    /// entries whose reference phrase starts with word id `w` are `firstWordStart[w] ..< firstWordStart[w+1]`
+    let firstWordStart: UnsafeBufferPointer<Int32>
+    let referenceOffsets: UnsafeBufferPointer<Int32>
+    let referenceWords: UnsafeBufferPointer<Int32>
+    let paraphraseOffsets: UnsafeBufferPointer<Int32>
+    let paraphraseWords: UnsafeBufferPointer<Int32>
+
+    /// The vocabulary id of `word`, or -1 (the jar's `translate`).
+    func wordID(_ word: String) -> Int32 {
+        vocabulary.index(of: word).map { Int32($0) } ?? -1
+    }
+
+    /// The word ids of the paraphrase of entry `entry`.
+    func paraphrase(_ entry: Int32) -> UnsafeBufferPointer<Int32> {
+        UnsafeBufferPointer(rebasing: paraphraseWords[Int(paraphraseOffsets[Int(entry)])..<Int(paraphraseOffsets[Int(entry) + 1])])
+    }
+
+    /// The entries whose reference phrase equals `words[start ..< start+length]`, as (length, entry) pairs
+    /// ordered by length then file order (the jar's `getReferencePaths`).
+    func phrases(in words: [Int32], from start: Int) -> [(length: Int, entry: Int32)] {
+        var found: [(length: Int, entry: Int32)] = []
+        let first = words[start]
+        guard first >= 0, Int(first) + 1 < firstWordStart.count else { return found }
+        var lo = Int(firstWordStart[Int(first)]), hi = Int(firstWordStart[Int(first) + 1])
+        var depth = 1
+        while lo < hi {
+            // Entries in lo..<hi share the first `depth` words; those of exactly that length come first.
+            while lo < hi && phraseLength(lo) == depth {
+                found.append((depth, Int32(lo)))
+                lo += 1
+            }
+            guard start + depth < words.count, lo < hi else { break }
+            let next = words[start + depth]
+            if next < 0 { break }
+            let newLo = lowerBound(lo, hi, depth) { $0 >= next }
+            let newHi = lowerBound(newLo, hi, depth) { $0 > next }
+            lo = newLo; hi = newHi
+            depth += 1
+        }
+        return found
+    }
+
+    private func phraseLength(_ entry: Int) -> Int { Int(referenceOffsets[entry + 1] - referenceOffsets[entry]) }
+
+    /// The first entry in lo..<hi whose word at `position` satisfies `predicate` (monotone in the sorted order).
+    private func lowerBound(_ lo: Int, _ hi: Int, _ position: Int, _ predicate: (Int32) -> Bool) -> Int {
+        var lo = lo, hi = hi
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if predicate(referenceWords[Int(referenceOffsets[mid]) + position]) { hi = mid } else { lo = mid + 1 }
+        }
+        return lo
+    }
+}
+
+/// Collects paraphrase-table entries in file order and writes them sorted (see `MeteorParaphrases`).
+public struct MeteorParaphraseTableBuilder {
+    private var vocabulary: [String: Int32] = [:]
+    private var words: [String] = []
+    private var referenceOffsets: [Int32] = [0]
+    private var referenceWords: [Int32] = []
+    private var paraphraseOffsets: [Int32] = [0]
+    private var paraphraseWords: [Int32] = []
+
+    public init() {}
+
+    public var entryCount: Int { referenceOffsets.count - 1 }
+
+    /// Adds one entry (in file order): the words of the reference-side phrase and of its paraphrase.
+    public mutating func add(reference: [String], paraphrase: [String]) {
+        for w in reference { referenceWords.append(id(w)) }
+        referenceOffsets.append(Int32(referenceWords.count))
+        for w in paraphrase { paraphraseWords.append(id(w)) }
+        paraphraseOffsets.append(Int32(paraphraseWords.count))
+    }
+
+    private mutating func id(_ word: String) -> Int32 {
+        if let i = vocabulary[word] { return i }
+        let i = Int32(words.count)
+        vocabulary[word] = i
+        words.append(word)
+        return i
+    }
+
+    /// Writes the table's sections (vocabulary table, first-word ranges, sorted phrases) into `writer`.
+    func write(into writer: inout MeteorIndexWriter) {
+        func phrase(_ e: Int) -> ArraySlice<Int32> { referenceWords[Int(referenceOffsets[e])..<Int(referenceOffsets[e + 1])] }
+        let order = (0..<entryCount).sorted { a, b in
+            let pa = phrase(a), pb = phrase(b)
+            if pa.elementsEqual(pb) { return a < b }
+            return pa.lexicographicallyPrecedes(pb)
+        }
+        var vocabularyTable = MeteorKeyedTableBuilder()
+        for w in words { vocabularyTable.append(key: w) }
+        var firstWordStart = [Int32](repeating: 0, count: words.count + 1)
+        var sortedReferenceOffsets: [Int32] = [0], sortedReferenceWords: [Int32] = []
+        var sortedParaphraseOffsets: [Int32] = [0], sortedParaphraseWords: [Int32] = []
+        sortedReferenceWords.reserveCapacity(referenceWords.count)
+        sortedParaphraseWords.reserveCapacity(paraphraseWords.count)
+        for e in order {
+            let p = phrase(e)
+            // Empty phrases are never reached by the jar's lookups (they sit at the trie root); they sort first.
+            if let first = p.first { firstWordStart[Int(first) + 1] += 1 }
+            sortedReferenceWords += p
+            sortedReferenceOffsets.append(Int32(sortedReferenceWords.count))
+            sortedParaphraseWords += paraphraseWords[Int(paraphraseOffsets[e])..<Int(paraphraseOffsets[e + 1])]
+            sortedParaphraseOffsets.append(Int32(sortedParaphraseWords.count))
+        }
+        let emptyCount = Int32(order.count) - firstWordStart.reduce(0, +)
+        firstWordStart[0] = emptyCount
+        for w in 0..<words.count { firstWordStart[w + 1] += firstWordStart[w] }
+        writer.add(vocabularyTable)
+        writer.add(firstWordStart)
+        writer.add(sortedReferenceOffsets)
+        writer.add(sortedReferenceWords)
+        writer.add(sortedParaphraseOffsets)
+        writer.add(sortedParaphraseWords)
+    }
+}

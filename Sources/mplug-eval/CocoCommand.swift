@@ -1,0 +1,118 @@
+import ArgumentParser
+import EvalTasks
+import Foundation
+import MetricResources
+import Metrics
+
+/// `mplug-eval coco`: BLEU, METEOR, ROUGE-L and CIDEr-D of COCO caption results, equal to
+/// pycocoevalcap 1.2 (`COCOEvalCap.evaluate()` without SPICE).
+struct CocoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coco",
+        abstract: "Score COCO caption results like pycocoevalcap 1.2 (BLEU, METEOR, ROUGE-L, CIDEr-D).",
+        discussion: """
+        Without --annotations/--results it scores the bundled sample \(BundledCocoSample.relativePath) \
+        (the official coco-caption demo). Prints a table on stdout. Exit codes: 0 ok, 2 bad input.
+        """)
+
+    @Option(help: "COCO captions file: {\"images\": [{\"id\"}], \"annotations\": [{\"image_id\", \"caption\"}]}.")
+    var annotations: String?
+
+    @Option(help: "COCO results file: [{\"image_id\", \"caption\"}], one caption per image.")
+    var results: String?
+
+    @Option(help: """
+        Comma-separated metrics from bleu,meteor,rouge,cider (default: all; METEOR is skipped with a note \
+        when its resources are not installed: \(MeteorResourceLoader.setupCommand)).
+        """)
+    var metrics: String?
+
+    @Option(help: "Write the JSON result document (schema mplug-eval.coco/1) to this file.")
+    var json: String?
+
+    @Option(help: "Write a Markdown table of the corpus scores to this file.")
+    var markdown: String?
+
+    @Flag(help: "Print the seconds of each stage on standard error.")
+    var timings = false
+
+    func run() throws {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let progress = TerminalProgress()
+        var stageTimings = StageTimings()
+        let report: CocoCaptionReport = try exitingOnBadInput {
+            var chosen = try CocoCaptionMetric.parseList(metrics ?? "bleu,meteor,rouge,cider")
+            if metrics == nil && !MeteorResourceLoader.isInstalled() {
+                FileHandleStderr.write("note: METEOR skipped (resources not installed; run: \(MeteorResourceLoader.setupCommand))\n")
+                chosen.removeAll { $0 == .meteor }
+            }
+            let (annotationsURL, resultsURL) = try inputFiles()
+            progress.show("reading \(annotationsURL.lastPathComponent) and \(resultsURL.lastPathComponent)")
+            let set = try stageTimings.measure("load") {
+                try CocoCaptionSet.load(annotations: annotationsURL, results: resultsURL)
+            }
+            let meteor = try chosen.contains(.meteor) ? stageTimings.measure("meteor resources", loadMeteor) : nil
+            let evaluation = try CocoCaptionTask(metrics: chosen, meteor: meteor).evaluate(set, timings: &stageTimings, progress: progress.show)
+            let report = stageTimings.measure("report") { CocoCaptionReport(evaluation) }
+            try stageTimings.measure("write") {
+                if let json { try write(report.jsonData(), to: json) }
+                if let markdown { try write(Data(report.markdownTable().utf8), to: markdown) }
+            }
+            return report
+        }
+        progress.clear()
+        print(report.textTable(), terminator: "")
+        if timings {
+            for stage in stageTimings.stages {
+                FileHandleStderr.write("timing \(stage.name) " + String(format: "%.4f s (cpu %.4f s)\n", stage.seconds, stage.cpuSeconds))
+            }
+            let total = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            FileHandleStderr.write(String(format: "timing total %.4f s (cpu %.4f s)\n", total, StageTimings.processCPUSeconds()))
+        }
+    }
+
+    /// The METEOR scorer with its resources from disk (memory-mapped index).
+    private func loadMeteor() throws -> MeteorScorer {
+        MeteorScorer(resources: try MeteorResourceLoader.load())
+    }
+
+    /// The files to score: the options, or the bundled sample when both are absent.
+    private func inputFiles() throws -> (URL, URL) {
+        switch (annotations, results) {
+        case let (a?, r?):
+            return (URL(fileURLWithPath: a), URL(fileURLWithPath: r))
+        case (nil, nil):
+            let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            let current = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            guard let sample = BundledCocoSample.locate(searchingFrom: [executable, current]) else {
+                throw ValidationError("bundled sample \(BundledCocoSample.relativePath) not found above \(executable.path) or \(current.path); run from the package checkout or pass --annotations and --results")
+            }
+            return (sample.appendingPathComponent("refs.json"), sample.appendingPathComponent("cands.json"))
+        default:
+            throw ValidationError("give both --annotations and --results, or neither to score the bundled sample")
+        }
+    }
+
+    private func write(_ data: Data, to path: String) throws {
+        do {
+            try data.write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw ValidationError("\(path): cannot write (\((error as NSError).localizedDescription))")
+        }
+    }
+}
+
+/// One self-overwriting status line on standard error, only when standard error is a terminal.
+struct TerminalProgress {
+    let enabled = isatty(STDERR_FILENO) != 0
+
+    func show(_ message: String) {
+        guard enabled else { return }
+        FileHandleStderr.write("\r\u{1B}[K" + "coco: \(message)…")
+    }
+
+    func clear() {
+        guard enabled else { return }
+        FileHandleStderr.write("\r\u{1B}[K")
+    }
+}

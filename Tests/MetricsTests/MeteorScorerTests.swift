@@ -1,0 +1,103 @@
+import XCTest
+import TestSupport
+import MetricResources
+@testable import Metrics
+
+/// Parity of the Swift METEOR with `meteor-1.5.jar` as pycocoevalcap 1.2 runs it, on the caption fixtures:
+/// the 23 statistics of each image must be identical on at least 99.5% of the images, those images' METEOR
+/// within 1e-9, and the corpus METEOR within 1e-4. Needs the resources (`bash scripts/setup-meteor.sh`).
+final class MeteorScorerTests: XCTestCase {
+    static var cachedScorer: MeteorScorer?
+
+    func scorer() throws -> MeteorScorer {
+        if let s = Self.cachedScorer { return s }
+        try XCTSkipUnless(MeteorResourceLoader.isInstalled(),
+                          "METEOR 1.5 resources are not installed; run: \(MeteorResourceLoader.setupCommand)")
+        let s = MeteorScorer(resources: try MeteorResourceLoader.load())
+        Self.cachedScorer = s
+        return s
+    }
+
+    func testCaptionSetParity() throws {
+        let scorer = try scorer()
+        for set in MeteorStatsTests.sets {
+            let fixture = try MeteorFixture(set: set)
+            let ids = fixture.imageOrder
+            let inputs = try ids.map { try XCTUnwrap(fixture.inputs[$0], "\(set): no tokenized entry for \($0)") }
+            let result = scorer.evaluate(candidates: inputs.map(\.candidate), references: inputs.map(\.references))
+            var equal = 0
+            for (k, id) in ids.enumerated() {
+                let line = try XCTUnwrap(fixture.statsLines[id])
+                if result.stats[k].description == line {
+                    equal += 1
+                    XCTAssertEqual(result.perImage[k], try XCTUnwrap(fixture.perImage[id]), accuracy: 1e-9, "\(set) image \(id)")
+                } else {
+                    print("\(set) image \(id): stats differ\n  swift: \(result.stats[k])\n  jar:   \(line)")
+                }
+            }
+            let rate = Double(equal) / Double(ids.count)
+            print("METEOR \(set): statistics equal on \(equal)/\(ids.count) images (\(rate * 100)%), corpus \(result.corpus) vs \(fixture.corpus)")
+            XCTAssertGreaterThanOrEqual(rate, 0.995, set)
+            XCTAssertEqual(result.corpus, fixture.corpus, accuracy: 1e-4, set)
+        }
+    }
+
+    /// Edge cases from `edge_cases.json` (tokenized inputs as pycocoevalcap passed them), including `|||` in a
+    /// candidate (removed) and in a reference (split by the jar; reproduced with `referencesSplitLikeJar`).
+    func testEdgeCases() throws {
+        let scorer = try scorer()
+        let root = try XCTUnwrap(Fixtures.json("captions/edge_cases.json") as? [String: Any])
+        var checked = 0
+        for case let c as [String: Any] in try XCTUnwrap(root["cases"] as? [Any]) {
+            let name = c["name"] as? String ?? "?"
+            guard let results = (c["results"] as? [String: Any])?["C.UTF-8"] as? [String: Any],
+                  let meteor = (results["metrics"] as? [String: Any])?["METEOR"] as? [String: Any],
+                  let perImage = meteor["per_image"] as? [String: Double],
+                  let corpus = meteor["corpus"] as? Double,
+                  let tokenized = results["tokenized"] as? [String: Any],
+                  let gts = tokenized["gts"] as? [String: [String]],
+                  let res = tokenized["res"] as? [String: [String]] else { continue }
+            let ids = try XCTUnwrap(results["image_order"] as? [Any]).map { "\($0)" }
+            var all: [MeteorStats] = []
+            for id in ids {
+                let references = MeteorScorer.referencesSplitLikeJar(try XCTUnwrap(gts[id], "\(name) \(id)"))
+                let stats = scorer.segmentStats(candidate: try XCTUnwrap(res[id]?.first, "\(name) \(id)"), references: references)
+                XCTAssertEqual(scorer.score(stats), try XCTUnwrap(perImage[id]), accuracy: 1e-9, "\(name) image \(id)")
+                all.append(stats)
+            }
+            XCTAssertEqual(scorer.score(MeteorStats.corpus(all)), corpus, accuracy: 1e-9, name)
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 10)
+    }
+
+    func testReferencesWithSeparatorStayWholeByDefault() throws {
+        let scorer = try scorer()
+        let reference = "a dog ||| runs on the grass"
+        XCTAssertEqual(MeteorScorer.referencesSplitLikeJar([reference]), ["a dog", "runs on the grass"])
+        let whole = scorer.segmentStats(candidate: "a dog runs on the grass", references: [reference])
+        // Unsplit, the reference keeps all its words ("|||" is a token of its own after normalization).
+        XCTAssertEqual(whole.referenceLength, 7)
+        let split = scorer.segmentStats(candidate: "a dog runs on the grass",
+                                        references: MeteorScorer.referencesSplitLikeJar([reference]))
+        XCTAssertEqual(split.referenceLength, 4)
+    }
+
+    func testIdenticalSentenceScoresOne() throws {
+        let scorer = try scorer()
+        let stats = scorer.segmentStats(candidate: "a man riding a horse on a beach",
+                                        references: ["two dogs", "a man riding a horse on a beach"])
+        XCTAssertTrue(stats.isPerfectMatch)
+        XCTAssertEqual(scorer.score(stats), 1.0, accuracy: 1e-12)
+    }
+
+    func testMissingResourcesNameTheSetupCommand() {
+        let nowhere = URL(fileURLWithPath: "/nonexistent/meteor-1.5")
+        XCTAssertFalse(MeteorResourceLoader.isInstalled(directory: nowhere))
+        XCTAssertThrowsError(try MeteorResourceLoader.load(directory: nowhere)) { error in
+            guard case let ResourceError.missing(_, setupCommand) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(setupCommand, "bash scripts/setup-meteor.sh")
+            XCTAssertTrue("\(error)".contains("bash scripts/setup-meteor.sh"))
+        }
+    }
+}
