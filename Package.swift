@@ -54,13 +54,9 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "MetricResources", "TestSupport"]),
         .testTarget(name: "MetricResourcesTests", dependencies: ["MetricResources", "Metrics"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
-<<<<<<< HEAD
         .testTarget(name: "DataIOTests", dependencies: ["DataIO", "TestSupport"]),
         .testTarget(name: "MPLUGModelTests", dependencies: ["MPLUGModel", "DataIO", "TestSupport"]),
-        .testTarget(name: "EvalTasksTests", dependencies: ["EvalTasks", "Metrics", "MPLUGModel", "DataIO", "TestSupport"]),
-=======
-        .testTarget(name: "EvalTasksTests", dependencies: ["EvalTasks", "Metrics", "MetricResources", "TestSupport"]),
->>>>>>> capmetrics
+        .testTarget(name: "EvalTasksTests", dependencies: ["EvalTasks", "Metrics", "MetricResources", "MPLUGModel", "DataIO", "TestSupport"]),
 
         // MARK: Micro-benchmarks (package-benchmark): `swift package benchmark`
         .executableTarget(name: "KernelBenchmarks", dependencies: [
