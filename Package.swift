@@ -44,7 +44,7 @@ let package = Package(
 
         // MARK: Command-line tools (thin: parse arguments, call libraries)
         .executableTarget(name: "mplug-eval", dependencies: [
-            "EvalTasks", "Reports", "MPLUGModel", "Metrics", "MetricResources",
+            "EvalTasks", "Reports", "MPLUGModel", "Metrics", "MetricResources", "TensorMath",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -9,7 +9,7 @@ import TensorMath
 public enum CaptionGeneration {
     /// A COCO result entry; `imageID` comes from the file name (`ImageID(fileName:)`).
     public struct Result: Sendable, Equatable {
-        public var imageID: ImageID
+        public var imageID: DataIO.ImageID
         public var caption: String
     }
 
@@ -19,7 +19,7 @@ public enum CaptionGeneration {
         try images.map { url in
             let memory = DecoderMemory(states: try model.imageEmbeddings(of: url))
             let best = try model.generate(memory: memory, settings: settings, useKVCache: useKVCache)[0]
-            return Result(imageID: ImageID(fileName: url.lastPathComponent), caption: tokenizer.decode(best.first?.ids ?? []))
+            return Result(imageID: DataIO.ImageID(fileName: url.lastPathComponent), caption: tokenizer.decode(best.first?.ids ?? []))
         }
     }
 

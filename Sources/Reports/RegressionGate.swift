@@ -6,8 +6,9 @@ public struct GateThresholds: Codable, Equatable, Sendable {
     public static let currentSchema = "mplug-eval.thresholds/1"
 
     public var schema: String
-    /// Largest tolerated absolute drop of a metric (raw scale, e.g. CIDEr 0.02), keyed
-    /// `evaluation/metric`; `default` applies to the rest.
+    /// Largest tolerated absolute drop of a metric in its own unit (raw 0–1 scale for captions,
+    /// percent for VQA and retrieval), keyed `evaluation/metric`, then `evaluation/*`; `default`
+    /// applies to the rest.
     public var metricDrop: [String: Double]
     /// A drop beyond its threshold is a regression only when the paired test gives p below this.
     public var significance: Double
@@ -37,9 +38,10 @@ public struct GateThresholds: Codable, Equatable, Sendable {
         case throughputFailDrop = "throughput_fail_drop"
     }
 
-    /// The tolerated drop for `evaluation/metric`.
+    /// The tolerated drop for `evaluation/metric`: its own entry, the evaluation's `evaluation/*`, or `default`.
     public func allowedDrop(_ key: String) -> Double {
-        metricDrop[key] ?? metricDrop["default"] ?? 0
+        let evaluation = key.split(separator: "/", maxSplits: 1).first.map(String.init) ?? key
+        return metricDrop[key] ?? metricDrop["\(evaluation)/*"] ?? metricDrop["default"] ?? 0
     }
 
     /// Reads thresholds, checking the schema version.
@@ -223,4 +225,18 @@ func format(_ value: Double) -> String {
         return text
     }
     return String(format: "%.3e", value)
+}
+
+extension RegressionGate {
+    /// The gate on files: loads the baseline, the current run and the thresholds (the defaults
+    /// when `thresholds` is nil), then evaluates.
+    /// - Throws: `ReportError.badReport` naming the file when one is missing, malformed or of an
+    ///   unsupported schema version (the CLI exits 2).
+    public static func evaluate(baselineFile: URL, currentFile: URL, thresholdsFile: URL?,
+                                differences: [String: MetricDifference] = [:]) throws -> [GateFinding] {
+        let baseline = try SuiteRun.load(baselineFile)
+        let current = try SuiteRun.load(currentFile)
+        let thresholds = try thresholdsFile.map(GateThresholds.load) ?? GateThresholds()
+        return evaluate(baseline: baseline, current: current, thresholds: thresholds, differences: differences)
+    }
 }

@@ -8,7 +8,7 @@ struct MPLUGEval: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mplug-eval",
         abstract: "Evaluate and benchmark the mPLUG vision-language model.",
-        subcommands: [CocoCommand.self, ReportCommand.self, ConformanceCommand.self, CaptionCommand.self,
+        subcommands: [CocoCommand.self, CompareCommand.self, SuiteCommand.self, ReportCommand.self, ConformanceCommand.self, CaptionCommand.self,
                       VQACommand.self, RetrievalCommand.self, TokenizeCommand.self, SetupMeteorCommand.self]
     )
 }

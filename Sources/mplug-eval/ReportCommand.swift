@@ -11,7 +11,8 @@ struct ReportCommand: ParsableCommand {
         A regression is a significant metric drop beyond its threshold, any change of a deterministic \
         metric on the bundled sets, a conformance failure, or normalized throughput falling by more than \
         half. Smaller throughput drops only warn. To accept a change on purpose, replace the baseline: \
-        `mplug-eval suite --output reports/baseline.json`.
+        `mplug-eval suite --output reports/baseline.json` (release build, METEOR installed). \
+        Exit codes: 0 no regression, 1 regression, 2 bad input (missing file, wrong schema version).
         """)
 
     @Option(help: "The committed baseline suite run.")
@@ -31,10 +32,8 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let findings = try exitingOnBadInput { () throws -> [GateFinding] in
-            let base = try SuiteRun.load(URL(fileURLWithPath: baseline))
-            let cur = try SuiteRun.load(URL(fileURLWithPath: current))
-            let limits = try thresholds.map { try GateThresholds.load(URL(fileURLWithPath: $0)) } ?? GateThresholds()
-            return RegressionGate.evaluate(baseline: base, current: cur, thresholds: limits)
+            try RegressionGate.evaluate(baselineFile: URL(fileURLWithPath: baseline), currentFile: URL(fileURLWithPath: current),
+                                        thresholdsFile: thresholds.map { URL(fileURLWithPath: $0) })
         }
         let text = GateRendering.markdown(findings)
         print(text, terminator: "")
