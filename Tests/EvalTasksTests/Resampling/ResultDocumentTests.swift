@@ -175,7 +175,7 @@ final class ResultDocumentTests: TemporaryDirectoryTestCase {
         let worse = given.enumerated().map { i, entry in
             i % 4 == 0 ? ["question_id": entry["question_id"]!, "answer": "zzzz"] : entry
         }
-        let degraded = try PairedComparison.compare(baseline: run(given), current: run(worse), replicates: replicates, seed: 2)
+        let degraded = try PairedComparison.compare(baseline: run(given).scores, current: run(worse).scores, replicates: replicates, seed: 2)
         let overall = try XCTUnwrap(degraded.first { $0.metric == "overall" })
         XCTAssertLessThan(overall.delta, 0)
         XCTAssertLessThan(overall.interval.upper, 0)
@@ -185,7 +185,7 @@ final class ResultDocumentTests: TemporaryDirectoryTestCase {
         func annotator(_ k: Int) -> [[String: Any]] {
             annotations.map { ["question_id": $0["question_id"]!, "answer": ($0["answers"] as! [[String: Any]])[k]["answer"]!] }
         }
-        let same = try PairedComparison.compare(baseline: run(annotator(0)), current: run(annotator(1)), replicates: replicates, seed: 2)
+        let same = try PairedComparison.compare(baseline: run(annotator(0)).scores, current: run(annotator(1)).scores, replicates: replicates, seed: 2)
         let sameOverall = try XCTUnwrap(same.first { $0.metric == "overall" })
         XCTAssertGreaterThan(sameOverall.pValue, 0.05, "delta \(sameOverall.delta) in \(sameOverall.interval)")
     }
