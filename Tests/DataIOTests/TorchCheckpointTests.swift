@@ -110,7 +110,7 @@ final class TorchCheckpointTests: XCTestCase {
         }
     }
 
-    func testBigEndianStoragesAndCustomFolderName() throws {
+    func testBigEndianStoragesCustomFolderNameAndZip64() throws {
         // {'w': _rebuild_tensor_v2(storage '0' FloatStorage, offset 1, (2,), (1,), False, {})}
         let pickle = Pickle().raw([0x80, 0x02, 0x7d, 0x28]).string("w").global("torch._utils", "_rebuild_tensor_v2")
             .raw([0x28, 0x28]).string("storage").global("torch", "FloatStorage").string("0").string("cpu")
@@ -119,11 +119,13 @@ final class TorchCheckpointTests: XCTestCase {
         let storage = values.flatMap { value -> [UInt8] in
             withUnsafeBytes(of: value.bitPattern.bigEndian) { Array($0) }
         }
-        let url = try writeCheckpoint(pickle: pickle.bytes, folder: "my_model",
-                                      extra: [("my_model/byteorder", Array("big".utf8)), ("my_model/data/0", storage)])
-        let tensors = try TorchCheckpoint.read(url)
-        XCTAssertEqual(tensors["w"]?.shape, [2])
-        XCTAssertEqual(tensors["w"]?.floats(), [-1.5, 2.25])
+        let records = [("my_model/byteorder", Array("big".utf8)), ("my_model/data/0", storage)]
+        for zip64 in [false, true] {
+            let url = try writeCheckpoint(pickle: pickle.bytes, folder: "my_model", extra: records, zip64: zip64)
+            let tensors = try TorchCheckpoint.read(url)
+            XCTAssertEqual(tensors["w"]?.shape, [2], "zip64: \(zip64)")
+            XCTAssertEqual(tensors["w"]?.floats(), [-1.5, 2.25], "zip64: \(zip64)")
+        }
     }
 
     // MARK: Helpers
@@ -137,8 +139,8 @@ final class TorchCheckpointTests: XCTestCase {
 
     /// A torch-style checkpoint: `<folder>/data.pkl` plus `extra` records, in a stored zip.
     private func writeCheckpoint(pickle: [UInt8], folder: String = "archive",
-                                 extra: [(String, [UInt8])] = []) throws -> URL {
-        try temporaryFile(storedZip([(folder + "/data.pkl", pickle)] + extra), extension: "pth")
+                                 extra: [(String, [UInt8])] = [], zip64: Bool = false) throws -> URL {
+        try temporaryFile(storedZip([(folder + "/data.pkl", pickle)] + extra, zip64: zip64), extension: "pth")
     }
 }
 
@@ -167,19 +169,34 @@ private func littleEndian(_ value: Int, width: Int) -> [UInt8] {
 }
 
 /// A zip archive with stored (uncompressed) entries and zero CRCs (the reader does not check them).
-private func storedZip(_ entries: [(String, [UInt8])]) -> Data {
+/// With `zip64`, sizes, offsets and counts go through the ZIP64 extra field and end records, as
+/// torch writes archives over 4 GiB.
+private func storedZip(_ entries: [(String, [UInt8])], zip64: Bool = false) -> Data {
     var body: [UInt8] = [], directory: [UInt8] = []
+    let mask32 = 0xFFFF_FFFF
     for (name, contents) in entries {
         let nameBytes = Array(name.utf8), offset = body.count
         let sizes = littleEndian(0, width: 4) + littleEndian(contents.count, width: 4) + littleEndian(contents.count, width: 4)
         body += littleEndian(0x0403_4b50, width: 4) + littleEndian(20, width: 2) + [0, 0, 0, 0, 0, 0, 0, 0]
             + sizes + littleEndian(nameBytes.count, width: 2) + [0, 0] + nameBytes + contents
-        directory += littleEndian(0x0201_4b50, width: 4) + littleEndian(20, width: 2) + littleEndian(20, width: 2)
-            + [0, 0, 0, 0, 0, 0, 0, 0] + sizes + littleEndian(nameBytes.count, width: 2)
-            + [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] + littleEndian(offset, width: 4) + nameBytes
+        let extra = zip64 ? littleEndian(1, width: 2) + littleEndian(24, width: 2) + littleEndian(contents.count, width: 8)
+            + littleEndian(contents.count, width: 8) + littleEndian(offset, width: 8) : []
+        let centralSizes = zip64 ? littleEndian(0, width: 4) + littleEndian(mask32, width: 4) + littleEndian(mask32, width: 4) : sizes
+        directory += littleEndian(0x0201_4b50, width: 4) + littleEndian(45, width: 2) + littleEndian(45, width: 2)
+            + [0, 0, 0, 0, 0, 0, 0, 0] + centralSizes + littleEndian(nameBytes.count, width: 2)
+            + littleEndian(extra.count, width: 2) + [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+            + littleEndian(zip64 ? mask32 : offset, width: 4) + nameBytes + extra
     }
-    let end = littleEndian(0x0605_4b50, width: 4) + [0, 0, 0, 0] + littleEndian(entries.count, width: 2)
-        + littleEndian(entries.count, width: 2) + littleEndian(directory.count, width: 4)
-        + littleEndian(body.count, width: 4) + [0, 0]
+    var end: [UInt8] = []
+    if zip64 {
+        let record = body.count + directory.count
+        end += littleEndian(0x0606_4b50, width: 4) + littleEndian(44, width: 8) + littleEndian(45, width: 2)
+            + littleEndian(45, width: 2) + [0, 0, 0, 0, 0, 0, 0, 0] + littleEndian(entries.count, width: 8)
+            + littleEndian(entries.count, width: 8) + littleEndian(directory.count, width: 8) + littleEndian(body.count, width: 8)
+        end += littleEndian(0x0706_4b50, width: 4) + [0, 0, 0, 0] + littleEndian(record, width: 8) + littleEndian(1, width: 4)
+    }
+    end += littleEndian(0x0605_4b50, width: 4) + [0, 0, 0, 0] + littleEndian(zip64 ? 0xFFFF : entries.count, width: 2)
+        + littleEndian(zip64 ? 0xFFFF : entries.count, width: 2) + littleEndian(directory.count, width: 4)
+        + littleEndian(zip64 ? mask32 : body.count, width: 4) + [0, 0]
     return Data(body + directory + end)
 }

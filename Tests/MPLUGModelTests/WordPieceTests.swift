@@ -83,6 +83,16 @@ final class WordPieceTests: XCTestCase {
         XCTAssertEqual(toy.decode([2, 99]), "[UNK]")
     }
 
+    func testVocabularyFileLineEndingsAndDecodingVocabulary() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("vocab-\(UUID().uuidString).txt")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data("[PAD]\r\n[UNK]\r[CLS]\n[SEP]\r\n[MASK]\nred\n##s\n".utf8).write(to: url)
+        let tokenizer = try WordPieceTokenizer(contentsOf: url)
+        XCTAssertEqual(tokenizer.tokens, ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "red", "##s"])
+        XCTAssertEqual(tokenizer.encode("Reds"), [2, 5, 6])
+        XCTAssertEqual(tokenizer.decode([2, 5, 6, 3, 0]), "reds")
+    }
+
     func testPreQuestionAndTruncation() {
         XCTAssertEqual(CaptionNormalization.preQuestion("What's  the man-made thing?  ", maxWords: 50), "whats  the man made thing")
         XCTAssertEqual(CaptionNormalization.preCaption("One two, three. Four!", maxWords: 3), "one two three")

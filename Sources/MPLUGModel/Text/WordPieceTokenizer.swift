@@ -37,7 +37,8 @@ public struct WordPieceTokenizer: Sendable {
         sepID = try id("[SEP]"); maskID = try id("[MASK]")
     }
 
-    /// Reads a vocab.txt (one token per line, UTF-8; only "\n" separates lines, like Python's readlines).
+    /// Reads a vocab.txt (one token per line, UTF-8; "\n", "\r\n" and "\r" end lines, as in Python's
+    /// text mode).
     public init(contentsOf url: URL) throws {
         let data: Data
         do {
@@ -45,7 +46,9 @@ public struct WordPieceTokenizer: Sendable {
         } catch {
             throw ModelError.invalidVocabulary("\(url.path): cannot read (\((error as NSError).localizedDescription))")
         }
-        var lines = data.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        let text = String(decoding: data, as: UTF8.self)
+            .replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         guard !lines.isEmpty else { throw ModelError.invalidVocabulary("\(url.path): empty vocabulary") }
         try self.init(vocabulary: lines)
