@@ -228,15 +228,17 @@ func format(_ value: Double) -> String {
 }
 
 extension RegressionGate {
-    /// The gate on files: loads the baseline, the current run and the thresholds (the defaults
-    /// when `thresholds` is nil), then evaluates.
-    /// - Throws: `ReportError.badReport` naming the file when one is missing, malformed or of an
-    ///   unsupported schema version (the CLI exits 2).
-    public static func evaluate(baselineFile: URL, currentFile: URL, thresholdsFile: URL?,
-                                differences: [String: MetricDifference] = [:]) throws -> [GateFinding] {
-        let baseline = try SuiteRun.load(baselineFile)
-        let current = try SuiteRun.load(currentFile)
-        let thresholds = try thresholdsFile.map(GateThresholds.load) ?? GateThresholds()
-        return evaluate(baseline: baseline, current: current, thresholds: thresholds, differences: differences)
+    /// The pairs of result documents the gate can test: for every evaluation in both runs that is
+    /// not deterministic and has a result document in both, `(name, baseline document, current
+    /// document)`, documents resolved against the directories of their suite runs.
+    public static func pairedDocuments(baseline: SuiteRun, baselineFile: URL,
+                                       current: SuiteRun, currentFile: URL) -> [(evaluation: String, baseline: URL, current: URL)] {
+        baseline.evaluations.keys.sorted().compactMap { name in
+            guard let base = baseline.evaluations[name], let cur = current.evaluations[name],
+                  !base.deterministic, !cur.deterministic,
+                  let a = base.resultDocument, let b = cur.resultDocument else { return nil }
+            return (name, URL(fileURLWithPath: a, relativeTo: baselineFile.deletingLastPathComponent()).standardizedFileURL,
+                    URL(fileURLWithPath: b, relativeTo: currentFile.deletingLastPathComponent()).standardizedFileURL)
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import Reports
+import TestSupport
 import XCTest
 
 /// `mplug-eval report` at the command line: exit 0 on identical runs, 1 on a planted regression,
@@ -29,9 +30,14 @@ final class ReportCommandTests: XCTestCase {
 
     /// Runs `mplug-eval report` and returns its exit status and standard error.
     private func report(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
+        try mplugEval(["report"] + arguments)
+    }
+
+    /// Runs `mplug-eval` and returns its exit status and standard error.
+    private func mplugEval(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
         let process = Process()
         process.executableURL = try executable()
-        process.arguments = ["report"] + arguments
+        process.arguments = arguments
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -73,5 +79,39 @@ final class ReportCommandTests: XCTestCase {
         let wrongVersion = try report(["--baseline", old.path, "--current", same])
         XCTAssertEqual(wrongVersion.status, 2)
         XCTAssertTrue(wrongVersion.stderr.contains("schema \"mplug-eval.suite/0\" is not supported"), wrongVersion.stderr)
+    }
+
+    /// A model-run evaluation (not deterministic) is gated by the paired bootstrap of its result documents.
+    func testNonDeterministicEvaluationsUseThePairedTest() throws {
+        let vqa = "vqa/real_vqav2_valid_2000/"
+        let given = try Fixtures.json(vqa + "results.json") as! [[String: Any]]
+        let worse = given.enumerated().map { i, entry in
+            i % 4 == 0 ? ["question_id": entry["question_id"]!, "answer": "zzzz"] : entry
+        }
+        let worseResults = directory.appendingPathComponent("worse-results.json")
+        try JSONSerialization.data(withJSONObject: worse).write(to: worseResults)
+        func score(_ results: URL, _ name: String) throws -> Double {
+            let output = directory.appendingPathComponent(name)
+            let status = try mplugEval(["vqa", "--questions", Fixtures.url(vqa + "questions.json").path,
+                                        "--annotations", Fixtures.url(vqa + "annotations.json").path,
+                                        "--results", results.path, "--json", output.path]).status
+            XCTAssertEqual(status, 0)
+            let document = try JSONSerialization.jsonObject(with: Data(contentsOf: output)) as! [String: Any]
+            return (document["accuracy_unrounded"] as! [String: Any])["overall"] as! Double
+        }
+        let baselineOverall = try score(Fixtures.url(vqa + "results.json"), "vqa-a.json")
+        let worseOverall = try score(worseResults, "vqa-b.json")
+        func run(_ overall: Double, _ document: String) -> SuiteRun {
+            SuiteRun(evaluations: ["vqa_model": EvaluationScores(task: "vqa", deterministic: false,
+                                                                 metrics: ["overall": overall], resultDocument: document)])
+        }
+        let baseline = try write(run(baselineOverall, "vqa-a.json"), "baseline.json")
+        let same = try write(run(baselineOverall, "vqa-a.json"), "same.json")
+        let degraded = try write(run(worseOverall, "vqa-b.json"), "degraded.json")
+        XCTAssertEqual(try report(["--baseline", baseline, "--current", same]).status, 0)
+        let markdown = directory.appendingPathComponent("report.md").path
+        XCTAssertEqual(try report(["--baseline", baseline, "--current", degraded, "--bootstrap", "200", "--markdown", markdown]).status, 1)
+        let text = try String(contentsOfFile: markdown, encoding: .utf8)
+        XCTAssertTrue(text.contains("| vqa_model/overall |") && text.contains("significant (p = "), text)
     }
 }
