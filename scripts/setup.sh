@@ -14,3 +14,6 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
+
+# METEOR 1.5 resources (pycocoevalcap 1.2 wheel from PyPI) and their memory-mapped index.
+bash "$here/setup-meteor.sh"

@@ -9,7 +9,7 @@ import TensorMath
 public enum CaptionGeneration {
     /// A COCO result entry; `imageID` comes from the file name (`ImageID(fileName:)`).
     public struct Result: Sendable, Equatable {
-        public var imageID: DataIO.ImageID
+        public var imageID: ImageID
         public var caption: String
     }
 
@@ -19,7 +19,7 @@ public enum CaptionGeneration {
         try images.map { url in
             let memory = DecoderMemory(states: try model.imageEmbeddings(of: url))
             let best = try model.generate(memory: memory, settings: settings, useKVCache: useKVCache)[0]
-            return Result(imageID: DataIO.ImageID(fileName: url.lastPathComponent), caption: tokenizer.decode(best.first?.ids ?? []))
+            return Result(imageID: ImageID(fileName: url.lastPathComponent), caption: tokenizer.decode(best.first?.ids ?? []))
         }
     }
 
@@ -27,7 +27,7 @@ public enum CaptionGeneration {
     public static func resultsJSON(_ results: [Result]) throws -> Data {
         let entries: [[String: Any]] = results.map { r in
             let id: Any
-            switch r.imageID { case let .number(n): id = n; case let .name(s): id = s }
+            switch r.imageID { case let .int(n): id = n; case let .string(s): id = s }
             return ["image_id": id, "caption": r.caption]
         }
         return try JSONSerialization.data(withJSONObject: entries, options: [.prettyPrinted, .sortedKeys])

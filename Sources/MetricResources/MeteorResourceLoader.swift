@@ -142,6 +142,9 @@ final class MappedFile {
               let address = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else {
             throw ResourceError.missing(resource: "a mappable \(url.path)", setupCommand: MeteorResourceLoader.setupCommand)
         }
+        // Ask the kernel to read the file ahead now, so that lookups do not wait on random page faults
+        // when the file is not yet in the page cache.
+        _ = madvise(address, Int(info.st_size), MADV_WILLNEED)
         bytes = UnsafeRawBufferPointer(start: address, count: Int(info.st_size))
     }
 

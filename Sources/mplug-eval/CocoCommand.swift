@@ -1,6 +1,9 @@
 import ArgumentParser
 import EvalTasks
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import MetricResources
 import Metrics
 
@@ -40,6 +43,7 @@ struct CocoCommand: ParsableCommand {
 
     func run() throws {
         let start = DispatchTime.now().uptimeNanoseconds
+        keepFreedMemoryInTheHeap()
         let progress = TerminalProgress()
         var stageTimings = StageTimings()
         let report: CocoCaptionReport = try exitingOnBadInput {
@@ -103,6 +107,18 @@ struct CocoCommand: ParsableCommand {
             throw ValidationError("\(path): cannot write (\((error as NSError).localizedDescription))")
         }
     }
+}
+
+/// Lets glibc reuse freed memory instead of returning large blocks to the kernel and faulting
+/// in fresh zeroed pages for the next ones (a fifth of a run's CPU time otherwise).
+private func keepFreedMemoryInTheHeap() {
+    #if canImport(Glibc)
+    // mallopt is not exported by Swift's Glibc module; look it up. M_TRIM_THRESHOLD = -1, M_MMAP_THRESHOLD = -3.
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+    let mallopt = unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32) -> Int32).self)
+    _ = mallopt(-3, 32 << 20)
+    _ = mallopt(-1, 256 << 20)
+    #endif
 }
 
 /// One self-overwriting status line on standard error, only when standard error is a terminal.

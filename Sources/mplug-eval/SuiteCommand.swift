@@ -1,4 +1,5 @@
 import ArgumentParser
+import BenchSuite
 import EvalTasks
 import Foundation
 import MetricResources
@@ -18,7 +19,8 @@ struct SuiteCommand: ParsableCommand {
         (\(SuiteFixtures.coco)), vqa_sample (\(SuiteFixtures.vqa)), retrieval_sample (\(SuiteFixtures.retrieval)). \
         METEOR is included when its resources are installed (\(MeteorResourceLoader.setupCommand)). \
         Conformance: \(SuiteFixtures.conformance.joined(separator: ", ")). Throughput: the seconds of each part \
-        (median of \(SuiteFixtures.timingRepetitions) runs) next to a reference sgemm timed in the same process. Exit codes: 0 written, 2 bad input.
+        (median of \(SuiteFixtures.timingRepetitions) runs) and of every fp32 setting of `mplug-bench --preset tiny` \
+        (random weights, in process), next to a reference sgemm timed in the same process. Exit codes: 0 written, 2 bad input.
         """)
 
     @Option(help: "Write the suite run here.")
@@ -134,6 +136,9 @@ struct SuiteFixtures {
             suite.conformance[name] = timed("conformance/\(name)") { Self.conformance(directory) }
         }
 
+        log("mplug-bench --preset tiny (fp32)")
+        partSeconds.merge(try Self.tinyBenchSeconds()) { $1 }
+
         log("reference sgemm")
         let size = Self.referenceGemmSize
         suite.throughput = ThroughputSample(reference: "sgemm \(size)x\(size)x\(size) (median of 15)",
@@ -153,6 +158,23 @@ struct SuiteFixtures {
         } catch {
             return ConformanceOutcome(passed: false, failures: ["error: \(error)"])
         }
+    }
+
+    /// Median seconds of every fp32 setting of the tiny bench preset (the settings of
+    /// `mplug-bench --preset tiny --precision fp32`, peak RSS not measured), keyed
+    /// `bench/<part>[/<variant>@<stride>]/<memory>/b<batch>`.
+    static func tinyBenchSeconds() throws -> [String: Double] {
+        let preset = BenchPreset.tiny
+        let options = SuiteOptions(preset: preset.rawValue, config: preset.config, precisions: [.fp32])
+        let runner = SuiteRunner(options: options, memory: .off,
+                                 makeWorkloads: { try ModelWorkloads(config: options.config, precision: $0) })
+        var seconds: [String: Double] = [:]
+        for row in try runner.run().rows {
+            guard let median = row.medianSeconds else { continue }
+            let variant = row.variant.map { "/" + $0 + (row.stride.map { "@\($0)" } ?? "") } ?? ""
+            seconds["bench/\(row.part.rawValue)\(variant)/\(row.memory.rawValue)/b\(row.batch)"] = median
+        }
+        return seconds
     }
 
     /// Median seconds of a `size`³ sgemm on seeded random inputs (one warm-up run first).

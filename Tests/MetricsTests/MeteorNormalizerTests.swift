@@ -1,5 +1,5 @@
 import XCTest
-@testable import Metrics
+import Metrics
 
 /// METEOR's `-norm` normalization followed by lowercasing; every expected line is what `meteor-1.5.jar`'s
 /// `Normalizer.normalizeLine(line, LANG_EN, true).toLowerCase()` returns.

@@ -1,7 +1,7 @@
 import XCTest
 import TestSupport
 import MetricResources
-@testable import Metrics
+import Metrics
 
 /// Parity of the Swift METEOR with `meteor-1.5.jar` as pycocoevalcap 1.2 runs it, on the caption fixtures:
 /// the 23 statistics of each image must be identical on at least 99.5% of the images, those images' METEOR
@@ -13,7 +13,9 @@ final class MeteorScorerTests: XCTestCase {
         if let s = Self.cachedScorer { return s }
         try XCTSkipUnless(MeteorResourceLoader.isInstalled(),
                           "METEOR 1.5 resources are not installed; run: \(MeteorResourceLoader.setupCommand)")
+        let started = Date()
         let s = MeteorScorer(resources: try MeteorResourceLoader.load())
+        print("METEOR resources loaded in \(Date().timeIntervalSince(started)) s")
         Self.cachedScorer = s
         return s
     }
@@ -24,7 +26,10 @@ final class MeteorScorerTests: XCTestCase {
             let fixture = try MeteorFixture(set: set)
             let ids = fixture.imageOrder
             let inputs = try ids.map { try XCTUnwrap(fixture.inputs[$0], "\(set): no tokenized entry for \($0)") }
+            let started = Date(), startedCPU = clock()
             let result = scorer.evaluate(candidates: inputs.map(\.candidate), references: inputs.map(\.references))
+            print("METEOR \(set): \(ids.count) images scored in \(Date().timeIntervalSince(started)) s wall, "
+                  + "\(Double(clock() - startedCPU) / Double(CLOCKS_PER_SEC)) s CPU")
             var equal = 0
             for (k, id) in ids.enumerated() {
                 let line = try XCTUnwrap(fixture.statsLines[id])
@@ -39,6 +44,38 @@ final class MeteorScorerTests: XCTestCase {
             print("METEOR \(set): statistics equal on \(equal)/\(ids.count) images (\(rate * 100)%), corpus \(result.corpus) vs \(fixture.corpus)")
             XCTAssertGreaterThanOrEqual(rate, 0.995, set)
             XCTAssertEqual(result.corpus, fixture.corpus, accuracy: 1e-4, set)
+        }
+    }
+
+    /// nocaps (10 references per image): per-image METEOR within 1e-9 on at least 99.5% of the images and the
+    /// corpus METEOR of each domain (scored as its own subset) within 1e-4.
+    func testNocapsParity() throws {
+        let scorer = try scorer()
+        let set = "nocaps/nocaps_val_public_2251"
+        let expected = try XCTUnwrap(Fixtures.json("\(set)/expected.json") as? [String: Any])
+        let domains = try XCTUnwrap(expected["domains"] as? [String: [String: Any]])
+        let tokenized = try XCTUnwrap(Fixtures.json("\(set)/tokenized.json") as? [[String: Any]])
+        var inputs: [String: (domain: String, candidate: String, references: [String])] = [:]
+        for entry in tokenized {
+            inputs["\(entry["image_id"] ?? "")"] = (try XCTUnwrap(entry["domain"] as? String),
+                                                  try XCTUnwrap((entry["cand_tok"] as? [String])?.first),
+                                                  try XCTUnwrap(entry["refs_tok"] as? [String]))
+        }
+        let order = try XCTUnwrap(expected["image_order"] as? [Any]).map { "\($0)" }
+        let result = scorer.evaluate(candidates: try order.map { try XCTUnwrap(inputs[$0]).candidate },
+                                     references: try order.map { try XCTUnwrap(inputs[$0]).references })
+        let entire = try XCTUnwrap(domains["entire"]?["imgToEval"] as? [String: [String: Any]])
+        var equal = 0
+        for (k, id) in order.enumerated() {
+            let want = try XCTUnwrap(entire[id]?["METEOR"] as? Double)
+            if abs(result.perImage[k] - want) <= 1e-9 { equal += 1 } else { print("nocaps image \(id): \(result.perImage[k]) vs \(want)") }
+        }
+        print("METEOR nocaps: per-image score equal on \(equal)/\(order.count) images")
+        XCTAssertGreaterThanOrEqual(Double(equal) / Double(order.count), 0.995)
+        for (domain, values) in domains {
+            let corpus = try XCTUnwrap((values["corpus"] as? [String: Any])?["METEOR"] as? Double)
+            let members = order.indices.filter { domain == "entire" || inputs[order[$0]]?.domain == domain }
+            XCTAssertEqual(scorer.score(MeteorStats.corpus(members.map { result.stats[$0] })), corpus, accuracy: 1e-4, domain)
         }
     }
 
@@ -76,8 +113,8 @@ final class MeteorScorerTests: XCTestCase {
         let reference = "a dog ||| runs on the grass"
         XCTAssertEqual(MeteorScorer.referencesSplitLikeJar([reference]), ["a dog", "runs on the grass"])
         let whole = scorer.segmentStats(candidate: "a dog runs on the grass", references: [reference])
-        // Unsplit, the reference keeps all its words ("|||" is a token of its own after normalization).
-        XCTAssertEqual(whole.referenceLength, 7)
+        // Unsplit, the reference keeps all its words; normalization separates "|||" into three "|" tokens.
+        XCTAssertEqual(whole.referenceLength, 9)
         let split = scorer.segmentStats(candidate: "a dog runs on the grass",
                                         references: MeteorScorer.referencesSplitLikeJar([reference]))
         XCTAssertEqual(split.referenceLength, 4)

@@ -1,6 +1,6 @@
 import XCTest
 import TestSupport
-@testable import Metrics
+import Metrics
 
 /// The statistics layout, printing and score formula against the jar's own statistics lines in the fixtures
 /// (no resources needed): parsing each image's `meteor_segment_stats` and scoring it must give the recorded

@@ -1,5 +1,5 @@
 import XCTest
-@testable import Metrics
+import Metrics
 
 /// Stems checked by hand against the Snowball English (Porter2) definition, in the version METEOR 1.5 ships
 /// (`gener/commun/arsen` R1 prefixes, `exception1`/`exception2` lists); each also equals `meteor-1.5.jar`'s output.

@@ -25,6 +25,20 @@ public enum ImageID: Hashable, Sendable, Codable, CustomStringConvertible {
         }
     }
 
+    /// The id of an image file, as `mplug-eval caption --images DIR` reports it: the trailing digits
+    /// of the file stem (`COCO_val2014_000000391895.jpg` → 391895, `17.jpg` → 17), otherwise the
+    /// whole stem (also when the digits do not fit in an Int). The directory part and the last
+    /// extension are ignored.
+    public init(fileName: String) {
+        let stem = ((fileName as NSString).lastPathComponent as NSString).deletingPathExtension
+        let digits = stem.unicodeScalars.reversed().prefix(while: { ("0"..."9").contains($0) })
+        if !digits.isEmpty, let value = Int(String(String.UnicodeScalarView(digits.reversed()))) {
+            self = .int(value)
+        } else {
+            self = .string(stem)
+        }
+    }
+
     /// The id as a JSON object key (`json.dump` writes int keys as decimal strings).
     public var description: String {
         switch self {

@@ -60,14 +60,14 @@ extension MPLUGModel {
 /// and `391895.png` are both image 391895).
 struct ImageLookup {
     let directory: URL
-    private let files: [DataIO.ImageID: URL]
+    private let files: [ImageID: URL]
 
     /// Lists `directory`; two files with the same id are an error (the lookup would be ambiguous).
     init(directory: URL) throws {
         self.directory = directory
-        var files: [DataIO.ImageID: URL] = [:]
+        var files: [ImageID: URL] = [:]
         for url in try ImageDirectory.list(directory) {
-            let id = DataIO.ImageID(fileName: url.lastPathComponent)
+            let id = ImageID(fileName: url.lastPathComponent)
             if let other = files.updateValue(url, forKey: id) {
                 throw TaskError.badInput("\(directory.path): \(other.lastPathComponent) and \(url.lastPathComponent) are both image \(id)")
             }
@@ -76,14 +76,14 @@ struct ImageLookup {
     }
 
     /// The id of a JSON `image_id` (a number, or a string of digits or a name).
-    static func imageID(_ json: JSONValue?) -> DataIO.ImageID? {
-        if let number = json?.int64Value, let id = Int(exactly: number) { return .number(id) }
-        if let text = json?.stringValue { return DataIO.ImageID(fileName: text) }
+    static func imageID(_ json: JSONValue?) -> ImageID? {
+        if let number = json?.int64Value, let id = Int(exactly: number) { return .int(id) }
+        if let text = json?.stringValue { return ImageID(fileName: text) }
         return nil
     }
 
     /// The file of image `id`; `context` names the item that needs it in the error message.
-    func file(for id: DataIO.ImageID, context: String) throws -> URL {
+    func file(for id: ImageID, context: String) throws -> URL {
         guard let url = files[id] else {
             throw TaskError.badInput("\(context) needs image \(id), but \(directory.path) has no such image "
                 + "(looked for COCO_<split>_<012d id>.jpg, <id>.jpg, <id>.png and other names whose stem ends in the id)")

@@ -53,8 +53,8 @@ public enum RetrievalScoring {
                 }
             }
         } else if let annotations = json["annotations"]?.arrayValue {
-            var indexOfImage: [DataIO.ImageID: Int] = [:]
-            func addImage(_ id: DataIO.ImageID, _ url: URL) {
+            var indexOfImage: [ImageID: Int] = [:]
+            func addImage(_ id: ImageID, _ url: URL) {
                 indexOfImage[id] = dataset.images.count
                 dataset.images.append(url)
                 dataset.textsOfImage.append([])

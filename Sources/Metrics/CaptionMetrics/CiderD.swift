@@ -141,35 +141,61 @@ private struct CorpusWeights {
     /// Counts document frequencies from the references of `stats` (`fixed == nil`, pycocoevalcap)
     /// or takes them from `fixed` (n-grams it lacks have df 0, as pycocoevalcap's defaultdict).
     init(_ stats: [CiderImageStats], fixed: CiderDocumentFrequencies?, referenceLength: Double, keepFrequencies: Bool) {
-        // Split the occurrences into partitions, keeping their order within each partition.
-        var referenceKeys = [[UInt64]](repeating: [], count: Self.partitionCount)
-        var referenceImages = [[Int32]](repeating: [], count: Self.partitionCount)
-        var candidateKeys = [[UInt64]](repeating: [], count: Self.partitionCount)
-        for (imageIndex, image) in stats.enumerated() {
+        let partitions = Self.partitionCount
+        // Partition boundaries in flat arrays that hold each partition's occurrences in order.
+        var referenceStart = [Int](repeating: 0, count: partitions + 1)
+        var candidateStart = [Int](repeating: 0, count: partitions + 1)
+        for image in stats {
             for ngrams in image.references {
-                for key in ngrams.keys {
-                    let p = Self.partition(key)
-                    referenceKeys[p].append(key)
-                    referenceImages[p].append(Int32(imageIndex))
+                for key in ngrams.keys { referenceStart[Self.partition(key) + 1] += 1 }
+            }
+            for key in image.candidate.keys { candidateStart[Self.partition(key) + 1] += 1 }
+        }
+        for p in 0..<partitions {
+            referenceStart[p + 1] += referenceStart[p]
+            candidateStart[p + 1] += candidateStart[p]
+        }
+        var referenceKeys = [UInt64](repeating: 0, count: referenceStart[partitions])
+        var referenceImages = [Int32](repeating: 0, count: referenceStart[partitions])
+        var candidateKeys = [UInt64](repeating: 0, count: candidateStart[partitions])
+        var referenceCursor = referenceStart, candidateCursor = candidateStart
+        referenceKeys.withUnsafeMutableBufferPointer { referenceKeys in
+            referenceImages.withUnsafeMutableBufferPointer { referenceImages in
+                candidateKeys.withUnsafeMutableBufferPointer { candidateKeys in
+                    for (imageIndex, image) in stats.enumerated() {
+                        for ngrams in image.references {
+                            for key in ngrams.keys {
+                                let p = Self.partition(key)
+                                referenceKeys[referenceCursor[p]] = key
+                                referenceImages[referenceCursor[p]] = Int32(imageIndex)
+                                referenceCursor[p] += 1
+                            }
+                        }
+                        for key in image.candidate.keys {
+                            let p = Self.partition(key)
+                            candidateKeys[candidateCursor[p]] = key
+                            candidateCursor[p] += 1
+                        }
+                    }
                 }
             }
-            for key in image.candidate.keys { candidateKeys[Self.partition(key)].append(key) }
         }
-        var fixedBuckets = [[(key: UInt64, count: Int32)]](repeating: [], count: Self.partitionCount)
+        var fixedBuckets = [[(key: UInt64, count: Int32)]](repeating: [], count: partitions)
         for (key, count) in fixed?.frequencies ?? [:] { fixedBuckets[Self.partition(key)].append((key, Int32(count))) }
         let maxCount = max(stats.count, fixed?.frequencies.values.max() ?? 0)
         let logOfCount = (0...maxCount).map { log(max(1.0, Double($0))) }
 
-        // Per partition: document frequencies, then the weight of each occurrence.
-        var referenceWeights = [[Double]](repeating: [], count: Self.partitionCount)
-        var candidateWeights = [[Double]](repeating: [], count: Self.partitionCount)
-        var partitionFrequencies = [[UInt64: Int]](repeating: [:], count: Self.partitionCount)
+        // Per partition (concurrently): document frequencies, then the weight of each occurrence.
+        var referenceWeights = [Double](repeating: 0, count: referenceKeys.count)
+        var candidateWeights = [Double](repeating: 0, count: candidateKeys.count)
+        var partitionFrequencies = [[UInt64: Int]](repeating: [:], count: partitions)
         referenceWeights.withUnsafeMutableBufferPointer { referenceWeights in
             candidateWeights.withUnsafeMutableBufferPointer { candidateWeights in
                 partitionFrequencies.withUnsafeMutableBufferPointer { partitionFrequencies in
                     let (referenceWeights, candidateWeights, partitionFrequencies) = (referenceWeights, candidateWeights, partitionFrequencies)
-                    DispatchQueue.concurrentPerform(iterations: Self.partitionCount) { p in
-                        var table = NGramTable(minimumCapacity: referenceKeys[p].count / 2 + fixedBuckets[p].count)
+                    DispatchQueue.concurrentPerform(iterations: partitions) { p in
+                        let references = referenceStart[p]..<referenceStart[p + 1]
+                        var table = NGramTable(minimumCapacity: references.count / 2 + fixedBuckets[p].count)
                         var keys: [UInt64] = [], documentFrequency: [Int32] = [], lastImage: [Int32] = []
                         func id(_ key: UInt64) -> Int {
                             let id = Int(table.insert(key, nextID: Int32(keys.count)))
@@ -182,20 +208,20 @@ private struct CorpusWeights {
                         }
                         for (key, count) in fixedBuckets[p] { documentFrequency[id(key)] = count }
                         var ids: [Int32] = []
-                        ids.reserveCapacity(referenceKeys[p].count)
-                        for (key, image) in zip(referenceKeys[p], referenceImages[p]) {
-                            let id = id(key)
-                            if fixed == nil && lastImage[id] != image {
-                                lastImage[id] = image
+                        ids.reserveCapacity(references.count)
+                        for i in references {
+                            let id = id(referenceKeys[i])
+                            if fixed == nil && lastImage[id] != referenceImages[i] {
+                                lastImage[id] = referenceImages[i]
                                 documentFrequency[id] += 1
                             }
                             ids.append(Int32(id))
                         }
                         let weight = documentFrequency.map { referenceLength - logOfCount[Int($0)] }
-                        referenceWeights[p] = ids.map { weight[Int($0)] }
-                        candidateWeights[p] = candidateKeys[p].map { key in
-                            let id = table.find(key)
-                            return id < 0 ? referenceLength : weight[Int(id)]
+                        for (i, id) in zip(references, ids) { referenceWeights[i] = weight[Int(id)] }
+                        for i in candidateStart[p]..<candidateStart[p + 1] {
+                            let id = table.find(candidateKeys[i])
+                            candidateWeights[i] = id < 0 ? referenceLength : weight[Int(id)]
                         }
                         if keepFrequencies {
                             partitionFrequencies[p] = Dictionary(uniqueKeysWithValues: zip(keys, documentFrequency.map { Int($0) }))
@@ -206,26 +232,33 @@ private struct CorpusWeights {
         }
 
         // Back to occurrence order.
-        var referenceCursor = [Int](repeating: 0, count: Self.partitionCount)
-        var candidateCursor = [Int](repeating: 0, count: Self.partitionCount)
-        reference = []
-        candidate = []
-        reference.reserveCapacity(referenceKeys.reduce(0) { $0 + $1.count })
-        candidate.reserveCapacity(candidateKeys.reduce(0) { $0 + $1.count })
-        for image in stats {
-            for ngrams in image.references {
-                for key in ngrams.keys {
-                    let p = Self.partition(key)
-                    reference.append(referenceWeights[p][referenceCursor[p]])
-                    referenceCursor[p] += 1
+        var reference = [Double](repeating: 0, count: referenceWeights.count)
+        var candidate = [Double](repeating: 0, count: candidateWeights.count)
+        referenceCursor = referenceStart
+        candidateCursor = candidateStart
+        reference.withUnsafeMutableBufferPointer { reference in
+            candidate.withUnsafeMutableBufferPointer { candidate in
+                var (r, c) = (0, 0)
+                for image in stats {
+                    for ngrams in image.references {
+                        for key in ngrams.keys {
+                            let p = Self.partition(key)
+                            reference[r] = referenceWeights[referenceCursor[p]]
+                            referenceCursor[p] += 1
+                            r += 1
+                        }
+                    }
+                    for key in image.candidate.keys {
+                        let p = Self.partition(key)
+                        candidate[c] = candidateWeights[candidateCursor[p]]
+                        candidateCursor[p] += 1
+                        c += 1
+                    }
                 }
             }
-            for key in image.candidate.keys {
-                let p = Self.partition(key)
-                candidate.append(candidateWeights[p][candidateCursor[p]])
-                candidateCursor[p] += 1
-            }
         }
+        self.reference = reference
+        self.candidate = candidate
         if keepFrequencies {
             frequencies = partitionFrequencies.reduce(into: [:]) { $0.merge($1) { a, _ in a } }
         }

@@ -23,15 +23,6 @@ func javaTrim(_ text: String) -> String {
 
 /// Splits `text` into tokens like `new StringTokenizer(text)`.
 func javaTokenize(_ text: String) -> [String] {
-    var tokens: [String] = []
-    var current = String.UnicodeScalarView()
-    for scalar in text.unicodeScalars {
-        if isTokenizerDelimiter(scalar.value) {
-            if !current.isEmpty { tokens.append(String(current)); current = String.UnicodeScalarView() }
-        } else {
-            current.append(scalar)
-        }
-    }
-    if !current.isEmpty { tokens.append(String(current)) }
-    return tokens
+    // The delimiters are ASCII, so splitting the UTF-8 bytes splits between characters.
+    text.utf8.split(whereSeparator: { isTokenizerDelimiter(UInt32($0)) }).map { String(decoding: $0, as: UTF8.self) }
 }

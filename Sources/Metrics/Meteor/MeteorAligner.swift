@@ -1,28 +1,124 @@
-/// One sentence as METEOR's matchers see it: normalized lowercased tokens and, per token, everything the
-/// four matchers compare. Computed once per sentence and reused for every hypothesis/reference pair.
-struct MeteorSentence {
-    var words: [String] = []
-    /// `String.hashCode` of each word: the exact matcher (and the "not already exact" tests) compare these.
-    var hashes: [Int32] = []
-    /// `hashCode` of each word's Snowball stem.
-    var stemHashes: [Int32] = []
+import Dispatch
+
+/// The features of one word that METEOR's matchers compare.
+struct MeteorWordFeatures {
+    /// `String.hashCode`: the exact matcher (and the "not already exact" tests) compare these.
+    var hash: Int32
+    /// `hashCode` of the Snowball stem.
+    var stemHash: Int32
     /// Sorted synset ids (own and base form's).
-    var synsets: [[Int32]] = []
-    /// Paraphrase-table word ids (-1 = unknown).
+    var synsets: [Int32]
+    /// Paraphrase-table word id (-1 = unknown).
+    var paraphraseID: Int32
+    var isFunctionWord: Bool
+
+    init(_ word: String, resources: MeteorResources) {
+        hash = javaHashCode(word)
+        stemHash = javaHashCode(SnowballEnglishStemmer.stem(word))
+        synsets = resources.synonyms.synsetIDs(for: word)
+        paraphraseID = resources.paraphrases.wordID(word)
+        isFunctionWord = resources.functionWords.contains(word.lowercased())
+    }
+}
+
+/// The words of all sentences of a scoring run, numbered, with their features and the paraphrase-table bigram
+/// ranges they need, computed once (captions repeat words a lot).
+struct MeteorLexicon {
+    /// The sentences given to `init`, as word numbers.
+    let sentences: [[Int32]]
+    let features: [MeteorWordFeatures]
+    /// All words' synsets back to back; word `w`'s are `synsetStorage[synsetRanges[w]]`.
+    let synsetStorage: [Int32]
+    let synsetRanges: [Range<Int>]
+    let bigrams: [MeteorParaphrases.Bigram: Range<Int>]
+
+    init(sentences tokenSentences: [[String]], resources: MeteorResources) {
+        var numbers: [String: Int32] = [:]
+        var words: [String] = []
+        sentences = tokenSentences.map { sentence in
+            sentence.map { token in
+                if let n = numbers[token] { return n }
+                let n = Int32(words.count)
+                numbers[token] = n
+                words.append(token)
+                return n
+            }
+        }
+        var computed = [MeteorWordFeatures?](repeating: nil, count: words.count)
+        computed.withUnsafeMutableBufferPointer { out in
+            let out = out
+            concurrentChunks(words.count) { range in
+                for i in range { out[i] = MeteorWordFeatures(words[i], resources: resources) }
+            }
+        }
+        features = computed.compactMap { $0 }
+        var storage: [Int32] = [], ranges: [Range<Int>] = []
+        for f in features {
+            ranges.append(storage.count..<(storage.count + f.synsets.count))
+            storage += f.synsets
+        }
+        synsetStorage = storage
+        synsetRanges = ranges
+        var bigrams: [MeteorParaphrases.Bigram: Range<Int>] = [:]
+        for sentence in sentences where sentence.count > 1 {
+            for k in 1..<sentence.count {
+                let bigram = MeteorParaphrases.Bigram(first: features[Int(sentence[k - 1])].paraphraseID,
+                                                      second: features[Int(sentence[k])].paraphraseID)
+                if bigram.first >= 0, bigram.second >= 0, bigrams[bigram] == nil {
+                    bigrams[bigram] = resources.paraphrases.secondWordRange(bigram)
+                }
+            }
+        }
+        self.bigrams = bigrams
+    }
+
+    /// True when words `a` and `b` share a synset.
+    func shareSynset(_ a: Int32, _ b: Int32) -> Bool {
+        let ra = synsetRanges[Int(a)], rb = synsetRanges[Int(b)]
+        if ra.isEmpty || rb.isEmpty { return false }
+        return synsetStorage.withUnsafeBufferPointer { s in
+            var i = ra.lowerBound, j = rb.lowerBound
+            while i < ra.upperBound && j < rb.upperBound {
+                if s[i] == s[j] { return true }
+                if s[i] < s[j] { i += 1 } else { j += 1 }
+            }
+            return false
+        }
+    }
+}
+
+/// One sentence as METEOR's matchers see it: its words' features (struct of arrays) and, for each start
+/// position, the paraphrase-table phrases found there.
+struct MeteorSentence {
+    /// Word numbers in the lexicon.
+    var words: [Int32] = []
+    var hashes: [Int32] = []
+    var stemHashes: [Int32] = []
     var paraphraseIDs: [Int32] = []
     var isFunctionWord: [Bool] = []
-    /// For each start position, the paraphrase-table phrases found there: (length, entry).
-    var phrasesAt: [[(length: Int, entry: Int32)]] = []
+    /// The paraphrase-table phrases starting at each position.
+    var phrasesAt: [[MeteorParaphrases.Phrase]] = []
 
-    init(tokens: [String], resources: MeteorResources) {
-        words = tokens
-        hashes = tokens.map(javaHashCode)
-        stemHashes = tokens.map { javaHashCode(SnowballEnglishStemmer.stem($0)) }
-        synsets = tokens.map(resources.synonyms.synsetIDs)
-        paraphraseIDs = tokens.map(resources.paraphrases.wordID)
-        isFunctionWord = tokens.map { resources.functionWords.contains($0.lowercased()) }
-        phrasesAt = tokens.indices.map { resources.paraphrases.phrases(in: paraphraseIDs, from: $0) }
+    var count: Int { words.count }
+
+    init(words: [Int32], lexicon: MeteorLexicon, paraphrases: MeteorParaphrases) {
+        self.words = words
+        for w in words {
+            let f = lexicon.features[Int(w)]
+            hashes.append(f.hash)
+            stemHashes.append(f.stemHash)
+            paraphraseIDs.append(f.paraphraseID)
+            isFunctionWord.append(f.isFunctionWord)
+        }
+        phrasesAt = words.indices.map { paraphrases.phrases(in: paraphraseIDs, from: $0, bigrams: lexicon.bigrams) }
     }
+}
+
+/// Runs `body` on consecutive chunks of 0..<count on all cores.
+func concurrentChunks(_ count: Int, _ body: (Range<Int>) -> Void) {
+    let chunk = 64
+    let chunks = (count + chunk - 1) / chunk
+    DispatchQueue.concurrentPerform(iterations: chunks) { c in body((c * chunk)..<min(count, (c + 1) * chunk)) }
 }
 
 /// A candidate match: reference words `start ..< start+length` with test words `matchStart ..< matchStart+matchLength`.
@@ -44,10 +140,11 @@ struct MeteorAligner {
     /// Stage weights used while aligning (the scorer's `updateModuleWeights(1, 0.5, 0.5, 0.5)`).
     static let alignmentWeights: [Double] = [1.0, 0.5, 0.5, 0.5]
     let paraphrases: MeteorParaphrases
+    let lexicon: MeteorLexicon
 
     /// The statistics of the best alignment of `test` against `reference`.
     func stats(test t: MeteorSentence, reference r: MeteorSentence) -> MeteorStats {
-        let n1 = t.words.count, n2 = r.words.count
+        let n1 = t.count, n2 = r.count
         var candidates = [[MeteorMatch]](repeating: [], count: n2)
         var coverage1 = [Int](repeating: 0, count: n1), coverage2 = [Int](repeating: 0, count: n2)
         func add(_ m: MeteorMatch) {
@@ -66,50 +163,39 @@ struct MeteorAligner {
                     add(.init(start: j, length: 1, matchStart: i, matchLength: 1, module: 1))
                 } }
             case 2:
-                for j in 0..<n2 { for i in 0..<n1 where t.hashes[i] != r.hashes[j] && sortedIntersect(t.synsets[i], r.synsets[j]) {
+                for j in 0..<n2 { for i in 0..<n1 where t.hashes[i] != r.hashes[j] && lexicon.shareSynset(t.words[i], r.words[j]) {
                     add(.init(start: j, length: 1, matchStart: i, matchLength: 1, module: 2))
                 } }
             default:
-                // Reference phrases found in the reference, their paraphrases looked for in the test ...
-                for j in 0..<n2 {
-                    for (length, entry) in r.phrasesAt[j] {
-                        let words = paraphrases.paraphrase(entry)
-                        for i in 0..<n1 where occurs(words, in: t.paraphraseIDs, at: i) {
-                            add(.init(start: j, length: length, matchStart: i, matchLength: words.count, module: 3))
-                        }
-                    }
+                // Reference-side phrases found in the reference, their paraphrases looked for in the test; then
+                // the other way round.
+                paraphraseOccurrences(from: r, in: t) { j, length, i, matchLength in
+                    add(.init(start: j, length: length, matchStart: i, matchLength: matchLength, module: 3))
                 }
-                // ... and reference phrases found in the test, their paraphrases looked for in the reference.
-                for i in 0..<n1 {
-                    for (length, entry) in t.phrasesAt[i] {
-                        let words = paraphrases.paraphrase(entry)
-                        for j in 0..<n2 where occurs(words, in: r.paraphraseIDs, at: j) {
-                            add(.init(start: j, length: words.count, matchStart: i, matchLength: length, module: 3))
-                        }
-                    }
+                paraphraseOccurrences(from: t, in: r) { i, matchLength, j, length in
+                    add(.init(start: j, length: length, matchStart: i, matchLength: matchLength, module: 3))
                 }
             }
         }
 
         // Fix matches that are the only candidate at their position and overlap nothing else.
-        var initial = PartialAlignment(referenceLength: n2, testLength: n1)
+        var fixed = [MeteorMatch?](repeating: nil, count: n2)
         for i in 0..<n2 where candidates[i].count == 1 {
             let m = candidates[i][0]
             let overlap = (0..<m.length).contains { coverage2[i + $0] != 1 }
                 || (0..<m.matchLength).contains { coverage1[m.matchStart + $0] != 1 }
-            if !overlap {
-                initial.matches[i] = m
-                initial.setUsed(m)
-            }
+            if !overlap { fixed[i] = m }
         }
-        let best = resolve(candidates, initial)
+        let alignment = max(n1, n2) <= InlinePositionSet.capacity
+            ? resolve(candidates, fixed: fixed, testLength: n1, positions: InlinePositionSet.self)
+            : resolve(candidates, fixed: fixed, testLength: n1, positions: ArrayPositionSet.self)
 
         var stats = MeteorStats()
         stats.testLength = n1
         stats.referenceLength = n2
         stats.testFunctionWords = t.isFunctionWord.filter { $0 }.count
         stats.referenceFunctionWords = r.isFunctionWord.filter { $0 }.count
-        for case let m? in best.matches {
+        for case let m? in alignment {
             for k in 0..<m.matchLength {
                 if t.isFunctionWord[m.matchStart + k] { stats.stages[m.module].testFunction += 1 } else { stats.stages[m.module].testContent += 1 }
             }
@@ -117,15 +203,29 @@ struct MeteorAligner {
                 if r.isFunctionWord[m.start + k] { stats.stages[m.module].referenceFunction += 1 } else { stats.stages[m.module].referenceContent += 1 }
             }
         }
-        stats.chunks = chunkCount(best.matches)
+        stats.chunks = chunkCount(alignment)
         stats.testWordMatches = stats.testTotalMatches
         stats.referenceWordMatches = stats.referenceTotalMatches
         return stats
     }
 
-    /// A partial path of the beam search over reference positions.
-    private struct PartialAlignment {
-        var matches: [MeteorMatch?]
+    /// Calls `found(sourceStart, sourceLength, targetStart, targetLength)` for every table phrase of `source`
+    /// whose paraphrase occurs in `target`, in the jar's order (source position, phrase, target position).
+    private func paraphraseOccurrences(from source: MeteorSentence, in target: MeteorSentence,
+                                       _ found: (Int, Int, Int, Int) -> Void) {
+        for s in 0..<source.count {
+            for phrase in source.phrasesAt[s] {
+                for t in 0..<target.count where target.paraphraseIDs[t] == phrase.paraphraseFirstWord {
+                    let words = paraphrases.paraphrase(phrase.entry)
+                    if occurs(words, in: target.paraphraseIDs, at: t) { found(s, phrase.length, t, words.count) }
+                }
+            }
+        }
+    }
+
+    /// A partial path of the beam search over reference positions. The matches a path chooses are kept in a
+    /// shared list (`Choice`, linked through `lastChoice`), so paths are small values that copy without allocating.
+    private struct PartialAlignment<Positions: PositionSet> {
         /// Weighted matched words (Java `int` fields updated with `+=` of a double, hence truncated).
         var matches1 = 0
         var matches2 = 0
@@ -133,13 +233,14 @@ struct MeteorAligner {
         var idx = 0
         var lastMatchEnd = -1
         var distance = 0
-        var used1: [Bool]
-        var used2: [Bool]
+        var used1: Positions
+        var used2: Positions
+        /// Index of this path's latest choice in the shared choice list, or -1.
+        var lastChoice: Int32 = -1
 
-        init(referenceLength: Int, testLength: Int) {
-            matches = [MeteorMatch?](repeating: nil, count: referenceLength)
-            used1 = [Bool](repeating: false, count: testLength)
-            used2 = [Bool](repeating: false, count: referenceLength)
+        init(testLength: Int, referenceLength: Int) {
+            used1 = Positions(count: testLength)
+            used2 = Positions(count: referenceLength)
         }
 
         func isUsed(_ m: MeteorMatch) -> Bool {
@@ -147,8 +248,8 @@ struct MeteorAligner {
         }
 
         mutating func setUsed(_ m: MeteorMatch) {
-            for k in 0..<m.length { used2[m.start + k] = true }
-            for k in 0..<m.matchLength { used1[m.matchStart + k] = true }
+            for k in 0..<m.length { used2.insert(m.start + k) }
+            for k in 0..<m.matchLength { used1.insert(m.matchStart + k) }
         }
 
         /// Counts `m` as the next match of this path (everything but the distance).
@@ -170,8 +271,14 @@ struct MeteorAligner {
         }
     }
 
+    /// A match chosen by a path, linked to the path's previous choice.
+    private struct Choice {
+        var match: MeteorMatch
+        var previous: Int32
+    }
+
     /// Stable sort by `compare` (Java's `Collections.sort` is stable).
-    private func ranked(_ paths: [PartialAlignment]) -> [PartialAlignment] {
+    private func ranked<P>(_ paths: [PartialAlignment<P>]) -> [PartialAlignment<P>] {
         let order = paths.indices.sorted { a, b in
             let c = paths[a].compare(paths[b])
             return c != 0 ? c < 0 : a < b
@@ -179,7 +286,15 @@ struct MeteorAligner {
         return order.map { paths[$0] }
     }
 
-    private func resolve(_ candidates: [[MeteorMatch]], _ start: PartialAlignment) -> PartialAlignment {
+    /// The beam search (`Aligner.resolve`); returns the best path's match at each reference position.
+    ///
+    /// The jar reads a path's pending fixed match from the path's match array at `idx`; every match covers at
+    /// least one word on each side, so a path's own choices all lie before `idx` and that entry is `fixed[idx]`.
+    private func resolve<P: PositionSet>(_ candidates: [[MeteorMatch]], fixed: [MeteorMatch?], testLength: Int,
+                                         positions: P.Type) -> [MeteorMatch?] {
+        var start = PartialAlignment<P>(testLength: testLength, referenceLength: candidates.count)
+        for case let m? in fixed { start.setUsed(m) }
+        var choices: [Choice] = []
         var next = [start]
         for current in 0...candidates.count {
             let paths = ranked(next)
@@ -194,7 +309,7 @@ struct MeteorAligner {
                 if path.used2[current] {
                     if current < path.idx {
                         next.append(path)
-                    } else if let m = path.matches[path.idx] {
+                    } else if let m = fixed[path.idx] {
                         path.advance(over: m)
                         path.distance += abs(m.start - m.matchStart)
                         next.append(path)
@@ -204,7 +319,8 @@ struct MeteorAligner {
                 for m in candidates[current] where !path.isUsed(m) {
                     var extended = path
                     extended.setUsed(m)
-                    extended.matches[current] = m
+                    choices.append(Choice(match: m, previous: path.lastChoice))
+                    extended.lastChoice = Int32(choices.count - 1)
                     extended.advance(over: m)
                     // The jar adds this distance to the path being extended, not to the new one.
                     path.distance += abs(m.start - m.matchStart)
@@ -219,7 +335,14 @@ struct MeteorAligner {
             }
             if next.isEmpty, let first = paths.first { next.append(first) }
         }
-        return ranked(next).first ?? start
+        var alignment = fixed
+        var choice = (ranked(next).first ?? start).lastChoice
+        while choice >= 0 {
+            let c = choices[Int(choice)]
+            alignment[c.match.start] = c.match
+            choice = c.previous
+        }
+        return alignment
     }
 
     /// The number of chunks of the final alignment (`getCountAndChunks`).
@@ -240,18 +363,51 @@ struct MeteorAligner {
     }
 }
 
+/// A set of word positions (0 ..< count).
+protocol PositionSet {
+    init(count: Int)
+    subscript(i: Int) -> Bool { get }
+    mutating func insert(_ i: Int)
+}
+
+/// Positions below 256 as inline bits: paths that hold these copy without allocating.
+struct InlinePositionSet: PositionSet {
+    static let capacity = 256
+    private var bits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    init(count: Int) {}
+
+    subscript(i: Int) -> Bool {
+        let mask: UInt64 = 1 << UInt64(i & 63)
+        switch i >> 6 {
+        case 0: return bits.0 & mask != 0
+        case 1: return bits.1 & mask != 0
+        case 2: return bits.2 & mask != 0
+        default: return bits.3 & mask != 0
+        }
+    }
+
+    mutating func insert(_ i: Int) {
+        let mask: UInt64 = 1 << UInt64(i & 63)
+        switch i >> 6 {
+        case 0: bits.0 |= mask
+        case 1: bits.1 |= mask
+        case 2: bits.2 |= mask
+        default: bits.3 |= mask
+        }
+    }
+}
+
+/// Positions of sentences longer than `InlinePositionSet.capacity`.
+struct ArrayPositionSet: PositionSet {
+    private var flags: [Bool]
+    init(count: Int) { flags = [Bool](repeating: false, count: count) }
+    subscript(i: Int) -> Bool { flags[i] }
+    mutating func insert(_ i: Int) { flags[i] = true }
+}
+
 /// True when `words` occurs in `line` starting at `position` (an empty phrase occurs everywhere, as in the jar).
 private func occurs(_ words: UnsafeBufferPointer<Int32>, in line: [Int32], at position: Int) -> Bool {
     for k in 0..<words.count where position + k >= line.count || line[position + k] != words[k] { return false }
     return true
-}
-
-/// True when two sorted arrays share an element.
-private func sortedIntersect(_ a: [Int32], _ b: [Int32]) -> Bool {
-    var i = 0, j = 0
-    while i < a.count && j < b.count {
-        if a[i] == b[j] { return true }
-        if a[i] < b[j] { i += 1 } else { j += 1 }
-    }
-    return false
 }

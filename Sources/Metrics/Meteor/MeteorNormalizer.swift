@@ -33,7 +33,12 @@ public struct MeteorNormalizer: Sendable {
 
     /// The normalized, lowercased tokens of `line`, as METEOR aligns them.
     public func normalizedTokens(_ line: String) -> [String] {
-        javaTokenize(normalize(line).lowercased())
+        // Text made only of a-z, 0-9 and spaces (most PTB-tokenized captions) is left unchanged by every rule
+        // except the whitespace collapse, so its tokens are its space-separated words.
+        if line.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x20 }) {
+            return javaTokenize(line)
+        }
+        return javaTokenize(normalize(line).lowercased())
     }
 
     /// The normalized line (before lowercasing), exactly as METEOR's `Normalizer.normalizeLine`.

@@ -23,10 +23,25 @@ struct MeteorParaphrases {
         UnsafeBufferPointer(rebasing: paraphraseWords[Int(paraphraseOffsets[Int(entry)])..<Int(paraphraseOffsets[Int(entry) + 1])])
     }
 
-    /// The entries whose reference phrase equals `words[start ..< start+length]`, as (length, entry) pairs
-    /// ordered by length then file order (the jar's `getReferencePaths`).
-    func phrases(in words: [Int32], from start: Int) -> [(length: Int, entry: Int32)] {
-        var found: [(length: Int, entry: Int32)] = []
+    /// Two consecutive word ids.
+    struct Bigram: Hashable {
+        var first: Int32
+        var second: Int32
+    }
+
+    /// A table entry whose reference phrase occurs in a sentence.
+    struct Phrase {
+        /// Words of the sentence covered by the reference phrase.
+        var length: Int
+        var entry: Int32
+        /// The first word of the paraphrase (matchers check it before reading the whole paraphrase).
+        var paraphraseFirstWord: Int32
+    }
+
+    /// The entries whose reference phrase equals `words[start ..< start+length]`, ordered by length then file
+    /// order (the jar's `getReferencePaths`). `bigrams` may hold precomputed `secondWordRange` results.
+    func phrases(in words: [Int32], from start: Int, bigrams: [Bigram: Range<Int>] = [:]) -> [Phrase] {
+        var found: [Phrase] = []
         let first = words[start]
         guard first >= 0, Int(first) + 1 < firstWordStart.count else { return found }
         var lo = Int(firstWordStart[Int(first)]), hi = Int(firstWordStart[Int(first) + 1])
@@ -34,18 +49,38 @@ struct MeteorParaphrases {
         while lo < hi {
             // Entries in lo..<hi share the first `depth` words; those of exactly that length come first.
             while lo < hi && phraseLength(lo) == depth {
-                found.append((depth, Int32(lo)))
+                found.append(Phrase(length: depth, entry: Int32(lo), paraphraseFirstWord: paraphraseWords[Int(paraphraseOffsets[lo])]))
                 lo += 1
             }
             guard start + depth < words.count, lo < hi else { break }
             let next = words[start + depth]
             if next < 0 { break }
-            let newLo = lowerBound(lo, hi, depth) { $0 >= next }
-            let newHi = lowerBound(newLo, hi, depth) { $0 > next }
-            lo = newLo; hi = newHi
+            let range = depth == 1
+                ? bigrams[Bigram(first: first, second: next)] ?? narrow(lo..<hi, position: 1, to: next)
+                : narrow(lo..<hi, position: depth, to: next)
+            lo = range.lowerBound; hi = range.upperBound
             depth += 1
         }
         return found
+    }
+
+    /// The entries whose reference phrase starts with the two words of `bigram`.
+    func secondWordRange(_ bigram: Bigram) -> Range<Int> {
+        guard bigram.first >= 0, Int(bigram.first) + 1 < firstWordStart.count else { return 0..<0 }
+        let lo = Int(firstWordStart[Int(bigram.first)]), hi = Int(firstWordStart[Int(bigram.first) + 1])
+        // One-word phrases sort before the longer ones.
+        var a = lo, b = hi
+        while a < b {
+            let mid = (a + b) / 2
+            if phraseLength(mid) > 1 { b = mid } else { a = mid + 1 }
+        }
+        return narrow(a..<hi, position: 1, to: bigram.second)
+    }
+
+    /// The sub-range of `range` (entries sorted by their word at `position`) whose word there is `word`.
+    private func narrow(_ range: Range<Int>, position: Int, to word: Int32) -> Range<Int> {
+        let lo = lowerBound(range.lowerBound, range.upperBound, position) { $0 >= word }
+        return lo..<lowerBound(lo, range.upperBound, position) { $0 > word }
     }
 
     private func phraseLength(_ entry: Int) -> Int { Int(referenceOffsets[entry + 1] - referenceOffsets[entry]) }
@@ -75,7 +110,10 @@ public struct MeteorParaphraseTableBuilder {
     public var entryCount: Int { referenceOffsets.count - 1 }
 
     /// Adds one entry (in file order): the words of the reference-side phrase and of its paraphrase.
+    /// Entries with an empty side are skipped (the jar would never look up an empty reference phrase, and
+    /// `paraphrase-en.gz` has no empty paraphrase).
     public mutating func add(reference: [String], paraphrase: [String]) {
+        guard !reference.isEmpty, !paraphrase.isEmpty else { return }
         for w in reference { referenceWords.append(id(w)) }
         referenceOffsets.append(Int32(referenceWords.count))
         for w in paraphrase { paraphraseWords.append(id(w)) }
@@ -107,15 +145,12 @@ public struct MeteorParaphraseTableBuilder {
         sortedParaphraseWords.reserveCapacity(paraphraseWords.count)
         for e in order {
             let p = phrase(e)
-            // Empty phrases are never reached by the jar's lookups (they sit at the trie root); they sort first.
             if let first = p.first { firstWordStart[Int(first) + 1] += 1 }
             sortedReferenceWords += p
             sortedReferenceOffsets.append(Int32(sortedReferenceWords.count))
             sortedParaphraseWords += paraphraseWords[Int(paraphraseOffsets[e])..<Int(paraphraseOffsets[e + 1])]
             sortedParaphraseOffsets.append(Int32(sortedParaphraseWords.count))
         }
-        let emptyCount = Int32(order.count) - firstWordStart.reduce(0, +)
-        firstWordStart[0] = emptyCount
         for w in 0..<words.count { firstWordStart[w + 1] += firstWordStart[w] }
         writer.add(vocabularyTable)
         writer.add(firstWordStart)

@@ -67,7 +67,10 @@ public enum SnowballEnglishStemmer {
 
         // MARK: Helpers
         func hasSuffix(_ s: [UInt16]) -> Bool {
-            s.count <= w.count && w[(w.count - s.count)...].elementsEqual(s)
+            guard s.count <= w.count else { return false }
+            let offset = w.count - s.count
+            for k in 0..<s.count where w[offset + k] != s[k] { return false }
+            return true
         }
         /// The index in `list` of the longest suffix of the word found in `list`.
         func longestSuffix(_ list: [[UInt16]]) -> Int? {
@@ -81,7 +84,7 @@ public enum SnowballEnglishStemmer {
         }
         mutating func replaceSuffix(length: Int, with s: String) {
             w.removeLast(length)
-            w += Array(s.utf16)
+            w.append(contentsOf: s.utf16)
         }
         /// A short syllable ending at `end`: non-vowel (not w, x, Y), vowel, non-vowel; or vowel, non-vowel at the word start.
         func isShortSyllable(endingAt end: Int) -> Bool {
@@ -105,8 +108,7 @@ public enum SnowballEnglishStemmer {
             p1 = w.count
             p2 = w.count
             var start: Int
-            if let prefix = [Array("gener".utf16), Array("commun".utf16), Array("arsen".utf16)]
-                .first(where: { w.starts(with: $0) }) {
+            if let prefix = Suffixes.r1Prefixes.first(where: { w.starts(with: $0) }) {
                 start = prefix.count
             } else {
                 guard let r1 = regionStart(after: 0) else { return }
@@ -124,29 +126,30 @@ public enum SnowballEnglishStemmer {
 
         mutating func step1a() {
             if let i = longestSuffix(Suffixes.apostrophe) { w.removeLast(Suffixes.apostrophe[i].count) }
+            // ["ied", "s", "ies", "sses", "ss", "us"]
             guard let i = longestSuffix(Suffixes.step1a) else { return }
-            let suffix = Suffixes.step1a[i]
-            let start = w.count - suffix.count
-            switch String(decoding: suffix, as: UTF16.self) {
-            case "sses": replaceSuffix(length: 4, with: "ss")
-            case "ied", "ies": replaceSuffix(length: 3, with: start >= 2 ? "i" : "ie")
-            case "s":
+            let start = w.count - Suffixes.step1a[i].count
+            switch i {
+            case 3: replaceSuffix(length: 4, with: "ss")
+            case 0, 2: replaceSuffix(length: 3, with: start >= 2 ? "i" : "ie")
+            case 1:
                 if start >= 2, containsVowel(0..<(start - 1)) { w.removeLast() }
             default: break   // "us", "ss"
             }
         }
 
         mutating func step1b() {
+            // ["ed", "eed", "ing", "edly", "eedly", "ingly"]
             guard let i = longestSuffix(Suffixes.step1b) else { return }
-            let suffix = String(decoding: Suffixes.step1b[i], as: UTF16.self)
-            let start = w.count - suffix.utf16.count
-            if suffix == "eed" || suffix == "eedly" {
-                if start >= p1 { replaceSuffix(length: suffix.utf16.count, with: "ee") }
+            let length = Suffixes.step1b[i].count
+            let start = w.count - length
+            if i == 1 || i == 4 {
+                if start >= p1 { replaceSuffix(length: length, with: "ee") }
                 return
             }
             guard containsVowel(0..<start) else { return }
-            w.removeLast(suffix.utf16.count)
-            if hasSuffix(Array("at".utf16)) || hasSuffix(Array("bl".utf16)) || hasSuffix(Array("iz".utf16)) {
+            w.removeLast(length)
+            if Suffixes.addE.contains(where: hasSuffix) {
                 w.append(0x65)
             } else if Suffixes.doubles.contains(where: hasSuffix) {
                 w.removeLast()
@@ -162,7 +165,7 @@ public enum SnowballEnglishStemmer {
         }
 
         mutating func step2() {
-            guard let i = longestSuffix(Suffixes.step2.map(\.suffix)) else { return }
+            guard let i = longestSuffix(Suffixes.step2Suffixes) else { return }
             let (suffix, replacement) = Suffixes.step2[i]
             let start = w.count - suffix.count
             guard start >= p1 else { return }
@@ -174,7 +177,7 @@ public enum SnowballEnglishStemmer {
         }
 
         mutating func step3() {
-            guard let i = longestSuffix(Suffixes.step3.map(\.suffix)) else { return }
+            guard let i = longestSuffix(Suffixes.step3Suffixes) else { return }
             let (suffix, replacement) = Suffixes.step3[i]
             let start = w.count - suffix.count
             guard start >= p1 else { return }
@@ -190,7 +193,7 @@ public enum SnowballEnglishStemmer {
             let suffix = Suffixes.step4[i]
             let start = w.count - suffix.count
             guard start >= p2 else { return }
-            if suffix == Array("ion".utf16) {
+            if i == 11 {   // "ion"
                 if start >= 1, w[start - 1] == 0x73 || w[start - 1] == 0x74 { w.removeLast(3) }
             } else {
                 w.removeLast(suffix.count)
@@ -219,6 +222,10 @@ public enum SnowballEnglishStemmer {
         static let step1a = ["ied", "s", "ies", "sses", "ss", "us"].map(u)
         static let step1b = ["ed", "eed", "ing", "edly", "eedly", "ingly"].map(u)
         static let doubles = ["bb", "dd", "ff", "gg", "mm", "nn", "pp", "rr", "tt"].map(u)
+        static let addE = ["at", "bl", "iz"].map(u)
+        static let r1Prefixes = ["gener", "commun", "arsen"].map(u)
+        static let step2Suffixes = step2.map(\.suffix)
+        static let step3Suffixes = step3.map(\.suffix)
         /// (suffix, replacement); "og?" and "li?" are the conditional rules.
         static let step2: [(suffix: [UInt16], replacement: String)] = [
             ("anci", "ance"), ("enci", "ence"), ("ogi", "og?"), ("li", "li?"), ("bli", "ble"), ("abli", "able"),
