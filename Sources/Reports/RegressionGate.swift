@@ -100,8 +100,11 @@ public struct GateFinding: Codable, Equatable, Sendable {
 /// Compares a run with the committed baseline.
 ///
 /// A regression is any of: a metric drop beyond its threshold that the paired test finds
-/// significant; a deterministic metric changing at all; a conformance failure; normalized
-/// throughput falling by more than `throughputFailDrop`. Smaller throughput drops warn.
+/// significant; a deterministic metric changing at all; a conformance failure; the overall
+/// normalized throughput (geometric mean over the parts of the ratios current / baseline)
+/// falling by more than `throughputFailDrop`. A single part falling by more than
+/// `throughputWarnDrop` (even by more than half) only warns: short parts timed on a shared
+/// machine vary by 2× and more from run to run, their geometric mean far less.
 public enum RegressionGate {
     /// Findings sorted by check name.
     /// - Parameter differences: paired-test results keyed `evaluation/metric`, for evaluations
@@ -146,10 +149,11 @@ public enum RegressionGate {
                               reason: "failed: " + outcome.failures.joined(separator: ", ")))
         }
         if let base = baseline.throughput {
-            for part in base.partSeconds.keys {
-                findings.append(throughputFinding(part: part, baseline: base, current: current.throughput,
-                                                  thresholds: thresholds))
+            let parts = base.partSeconds.keys.map {
+                throughputFinding(part: $0, baseline: base, current: current.throughput, thresholds: thresholds)
             }
+            findings += parts
+            if let overall = overallThroughputFinding(parts, thresholds: thresholds) { findings.append(overall) }
         }
         return findings.sorted { $0.check < $1.check }
     }
@@ -204,6 +208,24 @@ public enum RegressionGate {
         let ratio = c / b
         var finding = GateFinding(check: key, baseline: b, current: c, delta: c - b, verdict: .ok,
                                   reason: "normalized throughput ×\(format(ratio)) of the baseline")
+        if ratio < 1 - thresholds.throughputWarnDrop {
+            finding.verdict = .warning
+            finding.reason += ": slower (one part warns; the gate fails on the geometric mean of all parts)"
+        }
+        return finding
+    }
+
+    /// `throughput/overall`: the geometric mean over the parts measured in both runs of
+    /// current / baseline normalized throughput; a regression below `1 − throughputFailDrop`.
+    private static func overallThroughputFinding(_ parts: [GateFinding], thresholds: GateThresholds) -> GateFinding? {
+        let logs = parts.compactMap { finding -> Double? in
+            guard let b = finding.baseline, let c = finding.current, b > 0, c > 0 else { return nil }
+            return log(c / b)
+        }
+        guard !logs.isEmpty else { return nil }
+        let ratio = exp(logs.reduce(0, +) / Double(logs.count))
+        var finding = GateFinding(check: "throughput/overall", baseline: 1, current: ratio, delta: ratio - 1, verdict: .ok,
+                                  reason: "geometric mean over \(logs.count) parts: ×\(format(ratio)) of the baseline")
         if ratio < 1 - thresholds.throughputFailDrop {
             finding.verdict = .regression
             finding.reason += ": fell by more than \(format(100 * thresholds.throughputFailDrop))%"

@@ -56,7 +56,7 @@ struct SuiteFixtures {
     static let retrieval = "Tests/Fixtures/retrieval/basic_5caps"
     static let conformance = ["Tests/Fixtures/model/config_A_stride2", "Tests/Fixtures/model/config_B_coattn"]
     /// The reference GEMM that throughput is normalized by: `m = n = k`.
-    static let referenceGemmSize = 256
+    static let referenceGemmSize = 384
     /// Runs of each part; the median seconds are recorded (the parts are short, the machine shared).
     static let timingRepetitions = 5
 
@@ -141,8 +141,8 @@ struct SuiteFixtures {
 
         log("reference sgemm")
         let size = Self.referenceGemmSize
-        suite.throughput = ThroughputSample(reference: "sgemm \(size)x\(size)x\(size) (median of 15)",
-                                            referenceSeconds: Self.referenceGemmSeconds(size: size, repetitions: 15),
+        suite.throughput = ThroughputSample(reference: "sgemm \(size)x\(size)x\(size) (median of 31)",
+                                            referenceSeconds: Self.referenceGemmSeconds(size: size, repetitions: 31),
                                             partSeconds: partSeconds)
         return suite
     }
