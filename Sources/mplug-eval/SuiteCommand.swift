@@ -59,6 +59,8 @@ struct SuiteFixtures {
     static let referenceGemmSize = 384
     /// Runs of each part; the median seconds are recorded (the parts are short, the machine shared).
     static let timingRepetitions = 5
+    /// Reference sgemm runs timed before each part.
+    static let referenceRepetitions = 5
 
     let cocoDirectory, vqaDirectory, retrievalDirectory: URL
     let conformanceDirectories: [URL]
@@ -82,9 +84,15 @@ struct SuiteFixtures {
     func run(bootstrap: BootstrapOptions, log: (String) -> Void) throws -> SuiteRun {
         var suite = SuiteRun()
         var partSeconds: [String: Double] = [:]
+        // The reference sgemm is timed before every part, so its median covers the same spells of
+        // machine load as the parts' timings.
+        var referenceSamples: [Double] = []
+        let size = Self.referenceGemmSize
+        func timeReference() { referenceSamples += Self.referenceGemmSamples(size: size, repetitions: Self.referenceRepetitions) }
         // Each part runs `timingRepetitions` times; its first result is kept, its median seconds recorded.
         func timed<T>(_ part: String, _ body: () throws -> T) rethrows -> T {
             log(part)
+            timeReference()
             var seconds: [Double] = []
             func measure() throws -> T {
                 let start = DispatchTime.now().uptimeNanoseconds
@@ -136,14 +144,15 @@ struct SuiteFixtures {
             suite.conformance[name] = timed("conformance/\(name)") { Self.conformance(directory) }
         }
 
-        log("mplug-bench --preset tiny (fp32)")
-        partSeconds.merge(try Self.tinyBenchSeconds()) { $1 }
-
-        log("reference sgemm")
-        let size = Self.referenceGemmSize
-        suite.throughput = ThroughputSample(reference: "sgemm \(size)x\(size)x\(size) (median of 31)",
-                                            referenceSeconds: Self.referenceGemmSeconds(size: size, repetitions: 31),
-                                            partSeconds: partSeconds)
+        for part in BenchPart.allCases {
+            log("mplug-bench --preset tiny --precision fp32 --parts \(part.rawValue)")
+            timeReference()
+            partSeconds.merge(try Self.tinyBenchSeconds(part)) { $1 }
+        }
+        timeReference()
+        suite.throughput = ThroughputSample(
+            reference: "sgemm \(size)x\(size)x\(size) (median of \(referenceSamples.count), timed before every part)",
+            referenceSeconds: Bootstrap.percentile(referenceSamples.sorted(), 0.5), partSeconds: partSeconds)
         return suite
     }
 
@@ -160,12 +169,13 @@ struct SuiteFixtures {
         }
     }
 
-    /// Median seconds of every fp32 setting of the tiny bench preset (the settings of
-    /// `mplug-bench --preset tiny --precision fp32`, peak RSS not measured), keyed
+    /// Median seconds of every fp32 setting of `part` in the tiny bench preset (the settings of
+    /// `mplug-bench --preset tiny --precision fp32 --parts <part>`, peak RSS not measured), keyed
     /// `bench/<part>[/<variant>@<stride>]/<memory>/b<batch>`.
-    static func tinyBenchSeconds() throws -> [String: Double] {
+    static func tinyBenchSeconds(_ part: BenchPart) throws -> [String: Double] {
         let preset = BenchPreset.tiny
-        let options = SuiteOptions(preset: preset.rawValue, config: preset.config, precisions: [.fp32])
+        var options = SuiteOptions(preset: preset.rawValue, config: preset.config, precisions: [.fp32])
+        options.parts = [part]
         let runner = SuiteRunner(options: options, memory: .off,
                                  makeWorkloads: { try ModelWorkloads(config: options.config, precision: $0) })
         var seconds: [String: Double] = [:]
@@ -177,8 +187,8 @@ struct SuiteFixtures {
         return seconds
     }
 
-    /// Median seconds of a `size`³ sgemm on seeded random inputs (one warm-up run first).
-    static func referenceGemmSeconds(size: Int, repetitions: Int) -> Double {
+    /// Seconds of `repetitions` runs of a `size`³ sgemm on seeded random inputs (after one warm-up run).
+    static func referenceGemmSamples(size: Int, repetitions: Int) -> [Double] {
         var generator = Metrics.SeededGenerator(seed: 1)
         let a = (0..<(size * size)).map { _ in Float.random(in: -1...1, using: &generator) }
         let b = (0..<(size * size)).map { _ in Float.random(in: -1...1, using: &generator) }
@@ -191,6 +201,6 @@ struct SuiteFixtures {
             }
             if repetition > 0 { seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
         }
-        return Bootstrap.percentile(seconds.sorted(), 0.5)
+        return seconds
     }
 }
