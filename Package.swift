@@ -51,7 +51,7 @@ let package = Package(
 
         // MARK: Command-line tools (thin: parse arguments, call libraries)
         .executableTarget(name: "mplug-eval", dependencies: [
-            "EvalTasks", "Reports", "MPLUGModel", "Metrics", "MetricResources",
+            "EvalTasks", "Reports", "MPLUGModel", "Metrics", "MetricResources", "TensorMath", "BenchSuite",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -6,8 +6,9 @@ public struct GateThresholds: Codable, Equatable, Sendable {
     public static let currentSchema = "mplug-eval.thresholds/1"
 
     public var schema: String
-    /// Largest tolerated absolute drop of a metric (raw scale, e.g. CIDEr 0.02), keyed
-    /// `evaluation/metric`; `default` applies to the rest.
+    /// Largest tolerated absolute drop of a metric in its own unit (raw 0–1 scale for captions,
+    /// percent for VQA and retrieval), keyed `evaluation/metric`, then `evaluation/*`; `default`
+    /// applies to the rest.
     public var metricDrop: [String: Double]
     /// A drop beyond its threshold is a regression only when the paired test gives p below this.
     public var significance: Double
@@ -37,9 +38,10 @@ public struct GateThresholds: Codable, Equatable, Sendable {
         case throughputFailDrop = "throughput_fail_drop"
     }
 
-    /// The tolerated drop for `evaluation/metric`.
+    /// The tolerated drop for `evaluation/metric`: its own entry, the evaluation's `evaluation/*`, or `default`.
     public func allowedDrop(_ key: String) -> Double {
-        metricDrop[key] ?? metricDrop["default"] ?? 0
+        let evaluation = key.split(separator: "/", maxSplits: 1).first.map(String.init) ?? key
+        return metricDrop[key] ?? metricDrop["\(evaluation)/*"] ?? metricDrop["default"] ?? 0
     }
 
     /// Reads thresholds, checking the schema version.
@@ -98,8 +100,11 @@ public struct GateFinding: Codable, Equatable, Sendable {
 /// Compares a run with the committed baseline.
 ///
 /// A regression is any of: a metric drop beyond its threshold that the paired test finds
-/// significant; a deterministic metric changing at all; a conformance failure; normalized
-/// throughput falling by more than `throughputFailDrop`. Smaller throughput drops warn.
+/// significant; a deterministic metric changing at all; a conformance failure; the overall
+/// normalized throughput (geometric mean over the parts of the ratios current / baseline)
+/// falling by more than `throughputFailDrop`. A single part falling by more than
+/// `throughputWarnDrop` (even by more than half) only warns: short parts timed on a shared
+/// machine vary by 2× and more from run to run, their geometric mean far less.
 public enum RegressionGate {
     /// Findings sorted by check name.
     /// - Parameter differences: paired-test results keyed `evaluation/metric`, for evaluations
@@ -144,10 +149,11 @@ public enum RegressionGate {
                               reason: "failed: " + outcome.failures.joined(separator: ", ")))
         }
         if let base = baseline.throughput {
-            for part in base.partSeconds.keys {
-                findings.append(throughputFinding(part: part, baseline: base, current: current.throughput,
-                                                  thresholds: thresholds))
+            let parts = base.partSeconds.keys.map {
+                throughputFinding(part: $0, baseline: base, current: current.throughput, thresholds: thresholds)
             }
+            findings += parts
+            if let overall = overallThroughputFinding(parts, thresholds: thresholds) { findings.append(overall) }
         }
         return findings.sorted { $0.check < $1.check }
     }
@@ -202,6 +208,24 @@ public enum RegressionGate {
         let ratio = c / b
         var finding = GateFinding(check: key, baseline: b, current: c, delta: c - b, verdict: .ok,
                                   reason: "normalized throughput ×\(format(ratio)) of the baseline")
+        if ratio < 1 - thresholds.throughputWarnDrop {
+            finding.verdict = .warning
+            finding.reason += ": slower (one part warns; the gate fails on the geometric mean of all parts)"
+        }
+        return finding
+    }
+
+    /// `throughput/overall`: the geometric mean over the parts measured in both runs of
+    /// current / baseline normalized throughput; a regression below `1 − throughputFailDrop`.
+    private static func overallThroughputFinding(_ parts: [GateFinding], thresholds: GateThresholds) -> GateFinding? {
+        let logs = parts.compactMap { finding -> Double? in
+            guard let b = finding.baseline, let c = finding.current, b > 0, c > 0 else { return nil }
+            return log(c / b)
+        }
+        guard !logs.isEmpty else { return nil }
+        let ratio = exp(logs.reduce(0, +) / Double(logs.count))
+        var finding = GateFinding(check: "throughput/overall", baseline: 1, current: ratio, delta: ratio - 1, verdict: .ok,
+                                  reason: "geometric mean over \(logs.count) parts: ×\(format(ratio)) of the baseline")
         if ratio < 1 - thresholds.throughputFailDrop {
             finding.verdict = .regression
             finding.reason += ": fell by more than \(format(100 * thresholds.throughputFailDrop))%"
@@ -223,4 +247,20 @@ func format(_ value: Double) -> String {
         return text
     }
     return String(format: "%.3e", value)
+}
+
+extension RegressionGate {
+    /// The pairs of result documents the gate can test: for every evaluation in both runs that is
+    /// not deterministic and has a result document in both, `(name, baseline document, current
+    /// document)`, documents resolved against the directories of their suite runs.
+    public static func pairedDocuments(baseline: SuiteRun, baselineFile: URL,
+                                       current: SuiteRun, currentFile: URL) -> [(evaluation: String, baseline: URL, current: URL)] {
+        baseline.evaluations.keys.sorted().compactMap { name in
+            guard let base = baseline.evaluations[name], let cur = current.evaluations[name],
+                  !base.deterministic, !cur.deterministic,
+                  let a = base.resultDocument, let b = cur.resultDocument else { return nil }
+            return (name, URL(fileURLWithPath: a, relativeTo: baselineFile.deletingLastPathComponent()).standardizedFileURL,
+                    URL(fileURLWithPath: b, relativeTo: currentFile.deletingLastPathComponent()).standardizedFileURL)
+        }
+    }
 }

@@ -35,13 +35,18 @@ public struct EvaluationScores: Codable, Equatable, Sendable {
     public var metrics: [String: Double]
     /// Metric name → bootstrap 95% interval, when the run computed one.
     public var ci95: [String: ConfidenceInterval]?
+    /// The evaluation's full result document (`mplug-eval.coco/1`, `.vqa/1`, `.retrieval/1`, with
+    /// per-item statistics), as a path relative to the suite run's directory. Kept for evaluations
+    /// that are not deterministic, so the gate can run a paired bootstrap against the baseline's.
+    public var resultDocument: String?
 
     public init(task: String, deterministic: Bool, metrics: [String: Double],
-                ci95: [String: ConfidenceInterval]? = nil) {
+                ci95: [String: ConfidenceInterval]? = nil, resultDocument: String? = nil) {
         self.task = task
         self.deterministic = deterministic
         self.metrics = metrics
         self.ci95 = ci95
+        self.resultDocument = resultDocument
     }
 }
 

@@ -37,6 +37,8 @@ struct CocoCommand: ParsableCommand {
     @Option(help: "Write a Markdown table of the corpus scores to this file.")
     var markdown: String?
 
+    @OptionGroup var bootstrap: BootstrapOptions
+
     @Flag(help: "Print the seconds of each stage on standard error.")
     var timings = false
 
@@ -65,7 +67,8 @@ struct CocoCommand: ParsableCommand {
                 ? stageTimings.measure("wordnet") { SpiceLite(lexicon: try WordNetLoader.load()) } : nil
             let evaluation = try CocoCaptionTask(metrics: chosen, meteor: meteor, spiceLite: spiceLite)
                 .evaluate(set, timings: &stageTimings, progress: progress.show)
-            let report = stageTimings.measure("report") { CocoCaptionReport(evaluation) }
+            let intervals = stageTimings.measure("bootstrap") { bootstrap.intervals(for: evaluation) }
+            let report = stageTimings.measure("report") { CocoCaptionReport(evaluation, ci95: intervals) }
             try stageTimings.measure("write") {
                 if let json { try write(report.jsonData(), to: json) }
                 if let markdown { try write(Data(report.markdownTable().utf8), to: markdown) }

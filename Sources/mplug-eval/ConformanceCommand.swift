@@ -29,15 +29,20 @@ struct ConformanceCommand: ParsableCommand {
             let dir = URL(fileURLWithPath: directory)
             var options = ModelConformance.Options()
             options.useKVCache = !noKVCache
-            let sibling = dir.appendingPathComponent("weights.\(weights)")
-            let fallback = dir.deletingLastPathComponent().appendingPathComponent("config_A_stride2/weights.\(weights)")
-            options.weightsFile = weightsFile.map { URL(fileURLWithPath: $0) }
-                ?? (FileManager.default.fileExists(atPath: sibling.path) || !FileManager.default.fileExists(atPath: fallback.path) ? sibling : fallback)
+            options.weightsFile = weightsFile.map { URL(fileURLWithPath: $0) } ?? Self.weightsFile(in: dir, format: weights)
             let report = try ModelConformance.run(directory: dir, options: options)
             if let json { try report.json().write(to: URL(fileURLWithPath: json)) }
             return report
         }
         print(report.table)
         if !report.passed { throw ExitCodes.failedCheck }
+    }
+
+    /// `DIR/weights.<format>`, or config A's next to it when DIR has none (config B shares A's weights).
+    static func weightsFile(in directory: URL, format: String) -> URL {
+        let sibling = directory.appendingPathComponent("weights.\(format)")
+        let fallback = directory.deletingLastPathComponent().appendingPathComponent("config_A_stride2/weights.\(format)")
+        return FileManager.default.fileExists(atPath: sibling.path) || !FileManager.default.fileExists(atPath: fallback.path)
+            ? sibling : fallback
     }
 }

@@ -9,6 +9,7 @@ struct MPLUGEval: ParsableCommand {
         commandName: "mplug-eval",
         abstract: "Evaluate and benchmark the mPLUG vision-language model.",
         subcommands: [CocoCommand.self, VQACommand.self, RetrievalCommand.self, TokenizeCommand.self,
-                      CaptionCommand.self, ConformanceCommand.self, ReportCommand.self, SetupMeteorCommand.self]
+                      CaptionCommand.self, ConformanceCommand.self, CompareCommand.self, SuiteCommand.self,
+                      ReportCommand.self, SetupMeteorCommand.self]
     )
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import EvalTasks
+import Metrics
 import Reports
 
 /// `mplug-eval report`: the CI regression gate.
@@ -11,7 +13,10 @@ struct ReportCommand: ParsableCommand {
         A regression is a significant metric drop beyond its threshold, any change of a deterministic \
         metric on the bundled sets, a conformance failure, or normalized throughput falling by more than \
         half. Smaller throughput drops only warn. To accept a change on purpose, replace the baseline: \
-        `mplug-eval suite --output reports/baseline.json`.
+        `mplug-eval suite --output reports/baseline.json` (release build, METEOR installed). \
+        Evaluations that are not deterministic and keep result documents are compared by a paired \
+        bootstrap (--bootstrap, default \(CompareCommand.defaultReplicates) replicates). \
+        Exit codes: 0 no regression, 1 regression, 2 bad input (missing file, wrong schema version).
         """)
 
     @Option(help: "The committed baseline suite run.")
@@ -29,12 +34,24 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Write JUnit XML (for CI dashboards) here.")
     var junit: String?
 
+    @OptionGroup var bootstrap: BootstrapOptions
+
     func run() throws {
         let findings = try exitingOnBadInput { () throws -> [GateFinding] in
-            let base = try SuiteRun.load(URL(fileURLWithPath: baseline))
-            let cur = try SuiteRun.load(URL(fileURLWithPath: current))
+            let baselineFile = URL(fileURLWithPath: baseline), currentFile = URL(fileURLWithPath: current)
+            let base = try SuiteRun.load(baselineFile)
+            let cur = try SuiteRun.load(currentFile)
             let limits = try thresholds.map { try GateThresholds.load(URL(fileURLWithPath: $0)) } ?? GateThresholds()
-            return RegressionGate.evaluate(baseline: base, current: cur, thresholds: limits)
+            var differences: [String: MetricDifference] = [:]
+            for pair in RegressionGate.pairedDocuments(baseline: base, baselineFile: baselineFile, current: cur, currentFile: currentFile) {
+                let a = try ResultDocument.load(pair.baseline), b = try ResultDocument.load(pair.current)
+                let replicates = bootstrap.bootstrap > 0 ? bootstrap.bootstrap : CompareCommand.defaultReplicates
+                for difference in try PairedComparison.compare(baseline: a.scores, current: b.scores,
+                                                               replicates: replicates, seed: bootstrap.seed) {
+                    differences["\(pair.evaluation)/\(difference.metric)"] = difference
+                }
+            }
+            return RegressionGate.evaluate(baseline: base, current: cur, thresholds: limits, differences: differences)
         }
         let text = GateRendering.markdown(findings)
         print(text, terminator: "")

@@ -23,6 +23,7 @@ struct RetrievalCommand: ParsableCommand {
     @Option(name: .customLong("mapping"), help: "JSON with img2txt and txt2img.")
     var mapping: String?
     @OptionGroup var model: ModelOptions
+    @OptionGroup var bootstrap: BootstrapOptions
     @Option(help: "With --checkpoint: the image directory the captions file refers to.")
     var images: String?
     @Option(help: "With --checkpoint: [{\"image\", \"caption\": [..]}] (official) or COCO captions JSON.")
@@ -35,7 +36,7 @@ struct RetrievalCommand: ParsableCommand {
     var jsonOutput: String?
 
     func run() throws {
-        try runAndReport(jsonOutput: jsonOutput, compute: {
+        try runAndReport(jsonOutput: jsonOutput, bootstrap: bootstrap, compute: {
             if !model.isGiven {
                 guard let scoresImageToText, let scoresTextToImage, let mapping else {
                     throw ValidationError("give --scores-i2t, --scores-t2i and --mapping, or --checkpoint with --images and --captions")

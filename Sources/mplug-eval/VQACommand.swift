@@ -24,6 +24,7 @@ struct VQACommand: ParsableCommand {
     @Option(name: .customLong("results"), help: "The results file ([{question_id, answer}]) to score.")
     var results: String?
     @OptionGroup var model: ModelOptions
+    @OptionGroup var bootstrap: BootstrapOptions
     @Option(help: "With --checkpoint: the image directory (COCO_<split>_<012d id>.jpg or <id>.jpg/.png).")
     var images: String?
     @Option(name: .customLong("rank-answers"), help: "With --checkpoint: rank this answer list (JSON array of strings) instead of generating.")
@@ -37,7 +38,7 @@ struct VQACommand: ParsableCommand {
 
     func run() throws {
         let questionsURL = URL(fileURLWithPath: questions), annotationsURL = URL(fileURLWithPath: annotations)
-        try runAndReport(jsonOutput: jsonOutput, compute: {
+        try runAndReport(jsonOutput: jsonOutput, bootstrap: bootstrap, compute: {
             guard (results != nil) != model.isGiven else { throw ValidationError("give exactly one of --results and --checkpoint") }
             if let results {
                 return try VQATask.run(questions: questionsURL, annotations: annotationsURL, results: URL(fileURLWithPath: results))

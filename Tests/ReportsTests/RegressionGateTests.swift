@@ -21,7 +21,7 @@ final class RegressionGateTests: XCTestCase {
     func testIdenticalRunsPass() {
         let findings = RegressionGate.evaluate(baseline: sampleRun(), current: sampleRun(), thresholds: GateThresholds())
         XCTAssertFalse(RegressionGate.hasRegression(findings))
-        XCTAssertEqual(findings.count, 5)
+        XCTAssertEqual(findings.count, 6)
         XCTAssertTrue(findings.allSatisfy { $0.verdict == .ok })
     }
 
@@ -66,10 +66,26 @@ final class RegressionGateTests: XCTestCase {
         var findings = RegressionGate.evaluate(baseline: sampleRun(), current: sampleRun(visualSeconds: 0.03),
                                                thresholds: GateThresholds())
         XCTAssertEqual(findings.first { $0.check == "throughput/visual_encoder" }?.verdict, .warning)
+        XCTAssertEqual(findings.first { $0.check == "throughput/overall" }?.verdict, .warning)
         XCTAssertFalse(RegressionGate.hasRegression(findings))
         findings = RegressionGate.evaluate(baseline: sampleRun(), current: sampleRun(visualSeconds: 0.05),
                                            thresholds: GateThresholds())
-        XCTAssertEqual(findings.first { $0.check == "throughput/visual_encoder" }?.verdict, .regression)
+        XCTAssertEqual(findings.first { $0.check == "throughput/visual_encoder" }?.verdict, .warning)
+        let overall = findings.first { $0.check == "throughput/overall" }
+        XCTAssertEqual(overall?.verdict, .regression)
+        XCTAssertEqual(overall?.current ?? 0, 0.4, accuracy: 1e-12)
+    }
+
+    func testOneSlowPartAmongManyOnlyWarns() {
+        func run(_ slow: Double) -> SuiteRun {
+            SuiteRun(throughput: ThroughputSample(reference: "sgemm", referenceSeconds: 0.01,
+                                                  partSeconds: ["a": slow, "b": 0.02, "c": 0.02, "d": 0.02]))
+        }
+        let findings = RegressionGate.evaluate(baseline: run(0.02), current: run(0.06), thresholds: GateThresholds())
+        XCTAssertEqual(findings.first { $0.check == "throughput/a" }?.verdict, .warning)
+        XCTAssertFalse(RegressionGate.hasRegression(findings))
+        // 3^(-1/4) ≈ 0.76 of the baseline overall.
+        XCTAssertEqual(findings.first { $0.check == "throughput/overall" }?.current ?? 0, pow(3, -0.25), accuracy: 1e-12)
     }
 
     func testMissingMetricIsARegression() {
@@ -86,7 +102,7 @@ final class RegressionGateTests: XCTestCase {
         XCTAssertTrue(markdown.contains("**1 regression(s)**"))
         XCTAssertTrue(markdown.contains("| coco_sample/CIDEr | 0.6 | 0.5 | -0.1 |"))
         let junit = GateRendering.junit(findings)
-        XCTAssertTrue(junit.contains("tests=\"5\" failures=\"1\""))
+        XCTAssertTrue(junit.contains("tests=\"6\" failures=\"1\""))
         XCTAssertTrue(junit.contains("<testcase classname=\"coco_sample\" name=\"CIDEr\"><failure"))
     }
 }

@@ -9,6 +9,8 @@ import Metrics
 ///   `SPICE-lite/Attribute`, `SPICE-lite/Relation`, `SPICE-lite/Color`, `SPICE-lite/Cardinality`,
 ///   `SPICE-lite/Size` (each the mean F1 over the images whose references have tuples of that
 ///   category, as SPICE averages; a category no image has is absent).
+/// * `ci95` (with `--bootstrap`): per corpus score, the 95% percentile bootstrap interval `[lo, hi]`
+///   over images, from the per-image statistics below.
 /// * `imgToEval`: `{id: {"image_id", <scores>}}` (SPICE-lite: `SPICE-lite`, the image's F1);
 ///   `image_order`: the evaluated images in order.
 /// * `diagnostics.bleu_totalcomps`: summed BLEU counts (what `Bleu` prints with `verbose=1`).
@@ -22,6 +24,8 @@ public struct CocoCaptionReport: Sendable {
     public static let schema = "mplug-eval.coco/1"
 
     public var corpus: [String: Double]
+    /// Corpus score name → 95% bootstrap interval; nil when no bootstrap ran.
+    public var ci95: [String: ConfidenceInterval]?
     public var imageOrder: [ImageID]
     public var imgToEval: [String: ImageScores]
     public var diagnostics: Diagnostics
@@ -52,7 +56,9 @@ public struct CocoCaptionReport: Sendable {
         public var references: [String]
     }
 
-    public init(_ evaluation: CocoCaptionEvaluation) {
+    /// - Parameter ci95: bootstrap intervals of the corpus scores (`Bootstrap.intervals(for: evaluation, …)`).
+    public init(_ evaluation: CocoCaptionEvaluation, ci95: [String: ConfidenceInterval]? = nil) {
+        self.ci95 = ci95
         let keys = evaluation.imageIDs.map(\.description)
         corpus = evaluation.corpus
         imageOrder = evaluation.imageIDs
@@ -117,7 +123,7 @@ public struct CocoCaptionReport: Sendable {
                 })
             }))
         }
-        let document = JSONOutput.object([
+        var members: [(String, JSONOutput)] = [
             ("schema", .string(Self.schema)),
             ("corpus", .object(corpus.map { ($0.key, .double($0.value)) })),
             ("imgToEval", byImage(imgToEval) { image in
@@ -126,8 +132,11 @@ public struct CocoCaptionReport: Sendable {
             ("image_order", .array(imageOrder.map(imageID))),
             ("diagnostics", .object(diagnosticsMembers)),
             ("stats", .object(statsMembers)),
-        ])
-        return Data(document.bytes())
+        ]
+        if let ci95 {
+            members.append(("ci95", .object(ci95.map { ($0.key, .array([.double($0.value.lower), .double($0.value.upper)])) })))
+        }
+        return Data(JSONOutput.object(members).bytes())
     }
 
     /// Corpus scores in pycocoevalcap's order, then any others by name.
@@ -136,12 +145,20 @@ public struct CocoCaptionReport: Sendable {
         return corpus.sorted { (order.firstIndex(of: $0.key) ?? order.count, $0.key) < (order.firstIndex(of: $1.key) ?? order.count, $1.key) }
     }
 
-    /// A plain-text table of the corpus scores (raw scale, 4 decimals).
+    /// The interval of `metric` as `[lo, hi]` (4 decimals), or "" without one.
+    private func intervalText(_ metric: String) -> String {
+        guard let interval = ci95?[metric] else { return "" }
+        return String(format: "[%.4f, %.4f]", interval.lower, interval.upper)
+    }
+
+    /// A plain-text table of the corpus scores (raw scale, 4 decimals), with a 95% interval
+    /// column when the report has bootstrap intervals.
     public func textTable() -> String {
         let width = max(10, (corpus.keys.map(\.count).max() ?? 0) + 2)
-        var lines = ["metric".padding(toLength: width, withPad: " ", startingAt: 0) + "score"]
+        var lines = ["metric".padding(toLength: width, withPad: " ", startingAt: 0) + (ci95 == nil ? "score" : "score   95% CI")]
         for (name, value) in orderedCorpus {
-            lines.append(name.padding(toLength: width, withPad: " ", startingAt: 0) + String(format: "%.4f", value))
+            let row = name.padding(toLength: width, withPad: " ", startingAt: 0) + String(format: "%.4f", value)
+            lines.append(ci95 == nil ? row : row + "  " + intervalText(name))
         }
         lines.append("images: \(imageOrder.count)")
         return lines.joined(separator: "\n") + "\n"
@@ -149,8 +166,10 @@ public struct CocoCaptionReport: Sendable {
 
     /// A Markdown table of the corpus scores (raw scale, 4 decimals).
     public func markdownTable() -> String {
-        var lines = ["| metric | score |", "|---|---:|"]
-        for (name, value) in orderedCorpus { lines.append("| \(name) | \(String(format: "%.4f", value)) |") }
+        var lines = ci95 == nil ? ["| metric | score |", "|---|---:|"] : ["| metric | score | 95% CI |", "|---|---:|---:|"]
+        for (name, value) in orderedCorpus {
+            lines.append("| \(name) | \(String(format: "%.4f", value)) |" + (ci95 == nil ? "" : " \(intervalText(name)) |"))
+        }
         lines.append("")
         lines.append("\(imageOrder.count) images; pycocoevalcap 1.2 semantics, raw 0–1 scale.")
         return lines.joined(separator: "\n") + "\n"

@@ -34,7 +34,8 @@ public enum RetrievalTask {
     }
 
     /// The JSON report: the nine metrics (percent), and the ranks as `itm_eval` stores them
-    /// (`1e20` for an image without texts).
+    /// (`1e20` for an image without texts), and `txt2img` (the image of each text, which
+    /// `mplug-eval compare` needs to resample images with their texts).
     public static func report(_ result: RetrievalResult) -> JSONValue {
         func ranks(_ values: [Int?]) -> JSONValue {
             .array(values.map { $0.map { JSONValue.int(Int64($0)) } ?? .double(RetrievalResult.noTextRank) })
@@ -44,6 +45,7 @@ public enum RetrievalTask {
             "metrics": .object(result.metrics.mapValues { .double($0) }),
             "ranks_i2t": ranks(result.imageToTextRanks),
             "ranks_t2i": ranks(result.textToImageRanks),
+            "txt2img": .array(result.imageOfText.map { .int(Int64($0)) }),
         ])
     }
 

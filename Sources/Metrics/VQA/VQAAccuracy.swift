@@ -48,6 +48,17 @@ public struct VQAQuestionScore: Sendable, Equatable {
     /// `min(1, matching other answers / 3)`.
     public var accuracy: Double
 
+    public init(questionID: Int64, questionType: String, answerType: String, normalizationApplied: Bool,
+                processedPrediction: String, processedGroundTruth: [String], accuracy: Double) {
+        self.questionID = questionID
+        self.questionType = questionType
+        self.answerType = answerType
+        self.normalizationApplied = normalizationApplied
+        self.processedPrediction = processedPrediction
+        self.processedGroundTruth = processedGroundTruth
+        self.accuracy = accuracy
+    }
+
     /// `100 * accuracy`, unrounded (the reference's value with `n` large).
     public var percent: Double { 100 * accuracy }
     /// `round(100 * accuracy, 2)` with Python 3 semantics: `VQAEval.evalQA[questionID]`.
@@ -120,8 +131,12 @@ public enum VQAAccuracy {
     /// Scores every question and aggregates in the given (annotation) order.
     public static func evaluate(_ questions: [VQAQuestionInput]) throws -> VQAAccuracyResult {
         guard !questions.isEmpty else { throw MetricError.invalidInput("no questions to evaluate") }
-        let scores = try questions.map(score)
-        return VQAAccuracyResult(
+        return aggregate(try questions.map(score))
+    }
+
+    /// Overall and per-type accuracy of scored questions, aggregated in the given order.
+    public static func aggregate(_ scores: [VQAQuestionScore]) -> VQAAccuracyResult {
+        VQAAccuracyResult(
             questions: scores,
             overall: percentOfMean(scores.map(\.accuracy)),
             perQuestionType: groupedPercentOfMean(scores, by: \.questionType),
