@@ -45,22 +45,19 @@ struct CocoCommand: ParsableCommand {
         let progress = TerminalProgress()
         var stageTimings = StageTimings()
         let report: CocoCaptionReport = try exitingOnBadInput {
-            var chosen = try CocoCaptionMetric.parseList(metrics ?? "bleu,meteor,rouge,cider")
-            if metrics == nil && !MeteorResourceLoader.isInstalled() {
-                FileHandleStderr.write("note: METEOR skipped (resources not installed; run: \(MeteorResourceLoader.setupCommand))\n")
-                chosen.removeAll { $0 == .meteor }
-            }
-            let (annotationsURL, resultsURL) = try inputFiles()
+            let chosen = try chosenCaptionMetrics(metrics)
+            let (annotationsURL, resultsURL) = try captionInputFiles(annotations: annotations, results: results,
+                                                                     bundledSample: BundledCocoSample.relativePath)
             progress.show("reading \(annotationsURL.lastPathComponent) and \(resultsURL.lastPathComponent)")
             let set = try stageTimings.measure("load") {
                 try CocoCaptionSet.load(annotations: annotationsURL, results: resultsURL)
             }
-            let meteor = try chosen.contains(.meteor) ? stageTimings.measure("meteor resources", loadMeteor) : nil
+            let meteor = try chosen.contains(.meteor) ? stageTimings.measure("meteor resources", loadMeteorScorer) : nil
             let evaluation = try CocoCaptionTask(metrics: chosen, meteor: meteor).evaluate(set, timings: &stageTimings, progress: progress.show)
             let report = stageTimings.measure("report") { CocoCaptionReport(evaluation) }
             try stageTimings.measure("write") {
-                if let json { try write(report.jsonData(), to: json) }
-                if let markdown { try write(Data(report.markdownTable().utf8), to: markdown) }
+                if let json { try writeOutput(report.jsonData(), to: json) }
+                if let markdown { try writeOutput(Data(report.markdownTable().utf8), to: markdown) }
             }
             return report
         }
@@ -74,41 +71,11 @@ struct CocoCommand: ParsableCommand {
             FileHandleStderr.write(String(format: "timing total %.4f s (cpu %.4f s)\n", total, StageTimings.processCPUSeconds()))
         }
     }
-
-    /// The METEOR scorer with its resources from disk (memory-mapped index).
-    private func loadMeteor() throws -> MeteorScorer {
-        MeteorScorer(resources: try MeteorResourceLoader.load())
-    }
-
-    /// The files to score: the options, or the bundled sample when both are absent.
-    private func inputFiles() throws -> (URL, URL) {
-        switch (annotations, results) {
-        case let (a?, r?):
-            return (URL(fileURLWithPath: a), URL(fileURLWithPath: r))
-        case (nil, nil):
-            let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-            let current = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-            guard let sample = BundledCocoSample.locate(searchingFrom: [executable, current]) else {
-                throw ValidationError("bundled sample \(BundledCocoSample.relativePath) not found above \(executable.path) or \(current.path); run from the package checkout or pass --annotations and --results")
-            }
-            return (sample.appendingPathComponent("refs.json"), sample.appendingPathComponent("cands.json"))
-        default:
-            throw ValidationError("give both --annotations and --results, or neither to score the bundled sample")
-        }
-    }
-
-    private func write(_ data: Data, to path: String) throws {
-        do {
-            try data.write(to: URL(fileURLWithPath: path))
-        } catch {
-            throw ValidationError("\(path): cannot write (\((error as NSError).localizedDescription))")
-        }
-    }
 }
 
 /// Lets glibc reuse freed memory instead of returning large blocks to the kernel and faulting
 /// in fresh zeroed pages for the next ones (a fifth of a run's CPU time otherwise).
-private func keepFreedMemoryInTheHeap() {
+func keepFreedMemoryInTheHeap() {
     #if canImport(Glibc)
     // mallopt is not exported by Swift's Glibc module; look it up. M_TRIM_THRESHOLD = -1, M_MMAP_THRESHOLD = -3.
     guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
@@ -120,11 +87,13 @@ private func keepFreedMemoryInTheHeap() {
 
 /// One self-overwriting status line on standard error, only when standard error is a terminal.
 struct TerminalProgress {
+    /// The subcommand name shown before each message.
+    var label = "coco"
     let enabled = isatty(STDERR_FILENO) != 0
 
     func show(_ message: String) {
         guard enabled else { return }
-        FileHandleStderr.write("\r\u{1B}[K" + "coco: \(message)…")
+        FileHandleStderr.write("\r\u{1B}[K" + "\(label): \(message)…")
     }
 
     func clear() {

@@ -1,0 +1,49 @@
+import ArgumentParser
+import EvalTasks
+import Foundation
+import MetricResources
+import Metrics
+
+/// The caption metrics of `--metrics` (default: all; METEOR is then skipped with a note on
+/// standard error when its resources are not installed).
+func chosenCaptionMetrics(_ list: String?) throws -> [CocoCaptionMetric] {
+    var chosen = try CocoCaptionMetric.parseList(list ?? CocoCaptionMetric.allCases.map(\.rawValue).joined(separator: ","))
+    if list == nil && !MeteorResourceLoader.isInstalled() {
+        FileHandleStderr.write("note: METEOR skipped (resources not installed; run: \(MeteorResourceLoader.setupCommand))\n")
+        chosen.removeAll { $0 == .meteor }
+    }
+    return chosen
+}
+
+/// The METEOR scorer with its resources from disk (memory-mapped index).
+func loadMeteorScorer() throws -> MeteorScorer {
+    MeteorScorer(resources: try MeteorResourceLoader.load())
+}
+
+/// The files to score: `--annotations` and `--results`, or, when both are absent, `refs.json` and
+/// `cands.json` of the bundled sample at `bundledSample` (relative to the package root), searched
+/// above the executable and the current directory.
+func captionInputFiles(annotations: String?, results: String?, bundledSample: String) throws -> (URL, URL) {
+    switch (annotations, results) {
+    case let (a?, r?):
+        return (URL(fileURLWithPath: a), URL(fileURLWithPath: r))
+    case (nil, nil):
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        let current = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        guard let sample = BundledCocoSample.locate(bundledSample, searchingFrom: [executable, current]) else {
+            throw ValidationError("bundled sample \(bundledSample) not found above \(executable.path) or \(current.path); run from the package checkout or pass --annotations and --results")
+        }
+        return (sample.appendingPathComponent("refs.json"), sample.appendingPathComponent("cands.json"))
+    default:
+        throw ValidationError("give both --annotations and --results, or neither to score the bundled sample")
+    }
+}
+
+/// Writes an output file (`--json`, `--markdown`); a failure is a one-line error.
+func writeOutput(_ data: Data, to path: String) throws {
+    do {
+        try data.write(to: URL(fileURLWithPath: path))
+    } catch {
+        throw ValidationError("\(path): cannot write (\((error as NSError).localizedDescription))")
+    }
+}
