@@ -23,7 +23,10 @@ let package = Package(
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG"),
 
         // MARK: Tensor math: float32 tensors, sgemm through OpenBLAS, vectorized element-wise kernels
-        .target(name: "TensorMath", dependencies: ["COpenBLAS", "CBF16GEMM"],
+        // MARK: Seeded random numbers shared by weights, test inputs and bootstrap resampling
+        .target(name: "SeededRandom"),
+
+        .target(name: "TensorMath", dependencies: ["COpenBLAS", "CBF16GEMM", "SeededRandom"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
 
         // bf16 GEMM (AVX512-BF16 `vdpbf16ps` with a portable fallback; Debian's OpenBLAS lacks sbgemm).
@@ -36,7 +39,7 @@ let package = Package(
         .target(name: "MPLUGModel", dependencies: ["TensorMath", "DataIO"]),
 
         // MARK: Metrics (pure: strings and numbers in, statistics and scores out; no file access)
-        .target(name: "Metrics"),
+        .target(name: "Metrics", dependencies: ["SeededRandom"]),
         // Loaders for metric resources (METEOR tables, WordNet) from disk.
         .target(name: "MetricResources", dependencies: ["Metrics"]),
 

@@ -1,3 +1,5 @@
+@_exported import SeededRandom
+
 /// A corpus result that can be recomputed on any multiset of its items (images, questions,
 /// queries) from per-item sufficient statistics. Bootstrap intervals and paired comparisons
 /// rest on this alone, with no metric-specific code.
