@@ -37,8 +37,12 @@ public struct NocapsCaptionSet: Sendable {
                 throw TaskError.badInput("\(name): image \(image.id) is listed as \(earlier.rawValue) and as \(domain.rawValue)")
             }
         }
-        // Every evaluated image is in `images` (CocoCaptionSet.load checked), so it has a domain.
-        return NocapsCaptionSet(captions: captions, domains: captions.imageIDs.map { domainOf[$0] ?? .inDomain })
+        let domains = try captions.imageIDs.map { id in
+            // CocoCaptionSet.load takes evaluated images from `images`, so each has a domain.
+            guard let domain = domainOf[id] else { throw TaskError.badInput("\(name): image \(id) has no \"domain\"") }
+            return domain
+        }
+        return NocapsCaptionSet(captions: captions, domains: domains)
     }
 
     public init(captions: CocoCaptionSet, domains: [NocapsDomain]) {
