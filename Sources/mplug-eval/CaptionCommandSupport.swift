@@ -4,20 +4,18 @@ import Foundation
 import MetricResources
 import Metrics
 
-/// The caption metrics of `--metrics` (default: all; METEOR is then skipped with a note on
-/// standard error when its resources are not installed).
-func chosenCaptionMetrics(_ list: String?) throws -> [CocoCaptionMetric] {
+/// The caption task for `--metrics` (default: all; a metric whose resources are not installed is
+/// then skipped with a note on standard error), with the resources its metrics need loaded.
+/// The one place that knows each metric's resources, for every caption command.
+func captionTask(metrics list: String?, timings: inout StageTimings) throws -> CocoCaptionTask {
     var chosen = try CocoCaptionMetric.parseList(list ?? CocoCaptionMetric.allCases.map(\.rawValue).joined(separator: ","))
     if list == nil && !MeteorResourceLoader.isInstalled() {
         FileHandleStderr.write("note: METEOR skipped (resources not installed; run: \(MeteorResourceLoader.setupCommand))\n")
         chosen.removeAll { $0 == .meteor }
     }
-    return chosen
-}
-
-/// The METEOR scorer with its resources from disk (memory-mapped index).
-func loadMeteorScorer() throws -> MeteorScorer {
-    MeteorScorer(resources: try MeteorResourceLoader.load())
+    let meteor = try chosen.contains(.meteor)
+        ? timings.measure("meteor resources") { MeteorScorer(resources: try MeteorResourceLoader.load()) } : nil
+    return try CocoCaptionTask(metrics: chosen, meteor: meteor)
 }
 
 /// The files to score: `--annotations` and `--results`, or, when both are absent, `refs.json` and

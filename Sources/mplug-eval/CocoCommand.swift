@@ -45,15 +45,14 @@ struct CocoCommand: ParsableCommand {
         let progress = TerminalProgress()
         var stageTimings = StageTimings()
         let report: CocoCaptionReport = try exitingOnBadInput {
-            let chosen = try chosenCaptionMetrics(metrics)
+            let task = try captionTask(metrics: metrics, timings: &stageTimings)
             let (annotationsURL, resultsURL) = try captionInputFiles(annotations: annotations, results: results,
                                                                      bundledSample: BundledCocoSample.relativePath)
             progress.show("reading \(annotationsURL.lastPathComponent) and \(resultsURL.lastPathComponent)")
             let set = try stageTimings.measure("load") {
                 try CocoCaptionSet.load(annotations: annotationsURL, results: resultsURL)
             }
-            let meteor = try chosen.contains(.meteor) ? stageTimings.measure("meteor resources", loadMeteorScorer) : nil
-            let evaluation = try CocoCaptionTask(metrics: chosen, meteor: meteor).evaluate(set, timings: &stageTimings, progress: progress.show)
+            let evaluation = task.evaluate(set, timings: &stageTimings, progress: progress.show)
             let report = stageTimings.measure("report") { CocoCaptionReport(evaluation) }
             try stageTimings.measure("write") {
                 if let json { try writeOutput(report.jsonData(), to: json) }

@@ -21,7 +21,7 @@ struct NocapsCommand: ParsableCommand {
     @Option(help: "COCO results file: [{\"image_id\", \"caption\"}], one caption per image.")
     var results: String?
 
-    @Option(help: "Comma-separated metrics from bleu,meteor,rouge,cider (default: all; METEOR is skipped with a note when its resources are not installed).")
+    @Option(help: "Comma-separated metrics, as for `mplug-eval coco` (default: all; a metric whose resources are not installed is skipped with a note).")
     var metrics: String?
 
     @Option(help: "Write the JSON result document (schema mplug-eval.nocaps/1) to this file.")
@@ -35,13 +35,11 @@ struct NocapsCommand: ParsableCommand {
         let progress = TerminalProgress(label: "nocaps")
         var timings = StageTimings()
         let report: NocapsReport = try exitingOnBadInput {
-            let chosen = try chosenCaptionMetrics(metrics)
+            let task = NocapsTask(captionTask: try captionTask(metrics: metrics, timings: &timings))
             let (annotationsURL, resultsURL) = try captionInputFiles(annotations: annotations, results: results,
                                                                      bundledSample: NocapsCaptionSet.bundledSamplePath)
             progress.show("reading \(annotationsURL.lastPathComponent) and \(resultsURL.lastPathComponent)")
             let set = try NocapsCaptionSet.load(annotations: annotationsURL, results: resultsURL)
-            let meteor = try chosen.contains(.meteor) ? loadMeteorScorer() : nil
-            let task = NocapsTask(captionTask: try CocoCaptionTask(metrics: chosen, meteor: meteor))
             let report = NocapsReport(task.evaluate(set, timings: &timings, progress: progress.show))
             if let json { try writeOutput(report.jsonData(), to: json) }
             if let markdown { try writeOutput(Data(report.markdownTable().utf8), to: markdown) }

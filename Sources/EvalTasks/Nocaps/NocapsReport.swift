@@ -23,14 +23,18 @@ public struct NocapsReport: Sendable {
         parts.first { $0.name == name }?.report
     }
 
-    /// pycocoevalcap corpus names → nocaps server names; other names are kept as they are.
-    static let serverNames = ["Bleu_1": "B1", "Bleu_2": "B2", "Bleu_3": "B3", "Bleu_4": "B4",
-                              "METEOR": "METEOR", "ROUGE_L": "ROUGE-L", "CIDEr": "CIDEr",
-                              "SPICE": "SPICE-lite", "SPICE_lite": "SPICE-lite", "SPICE-lite": "SPICE-lite"]
+    /// pycocoevalcap corpus names → nocaps EvalAI names, in the server's order. SPICE-lite keeps its
+    /// own name (it is not SPICE); its per-category keys (`SPICE-lite/Object`, …) stay in `corpus` only.
+    static let serverColumns: [(corpus: String, server: String)] = [
+        ("Bleu_1", "B1"), ("Bleu_2", "B2"), ("Bleu_3", "B3"), ("Bleu_4", "B4"), ("METEOR", "METEOR"),
+        ("ROUGE_L", "ROUGE-L"), ("CIDEr", "CIDEr"), ("SPICE-lite", "SPICE-lite"),
+    ]
 
-    /// The corpus scores of `report` under the nocaps server's names.
+    /// The corpus scores of `report` under the nocaps server's names (those computed).
     public static func serverFormat(_ report: CocoCaptionReport) -> [String: Double] {
-        Dictionary(report.corpus.map { (serverNames[$0.key] ?? $0.key, $0.value) }) { first, _ in first }
+        Dictionary(uniqueKeysWithValues: serverColumns.compactMap { column in
+            report.corpus[column.corpus].map { (column.server, $0) }
+        })
     }
 
     /// The document as JSON (sorted keys, compact, trailing newline).
@@ -49,19 +53,21 @@ public struct NocapsReport: Sendable {
                                        ("server_format", .object(server))]).bytes())
     }
 
-    /// Metric names (pycocoevalcap's) in table order: those of the first part.
-    private var metricNames: [String] { parts.first?.report.orderedCorpus.map(\.0) ?? [] }
+    /// The server columns computed in the first part (all parts have the same metrics).
+    private var columns: [(corpus: String, server: String)] {
+        Self.serverColumns.filter { parts.first?.report.corpus[$0.corpus] != nil }
+    }
 
     private func rows() -> [[String]] {
         parts.map { part in
             [part.name, String(part.report.imageOrder.count)]
-                + metricNames.map { part.report.corpus[$0].map { String(format: "%.4f", $0) } ?? "-" }
+                + columns.map { part.report.corpus[$0.corpus].map { String(format: "%.4f", $0) } ?? "-" }
         }
     }
 
     /// A plain-text table, one row per domain (raw scale, 4 decimals).
     public func textTable() -> String {
-        let header = ["domain", "images"] + metricNames.map { Self.serverNames[$0] ?? $0 }
+        let header = ["domain", "images"] + columns.map(\.server)
         let table = [header] + rows()
         let widths = header.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
         return table.map { row in
@@ -74,7 +80,7 @@ public struct NocapsReport: Sendable {
 
     /// A Markdown table, one row per domain (raw scale, 4 decimals).
     public func markdownTable() -> String {
-        let header = ["domain", "images"] + metricNames.map { Self.serverNames[$0] ?? $0 }
+        let header = ["domain", "images"] + columns.map(\.server)
         var lines = ["| " + header.joined(separator: " | ") + " |",
                      "|---|" + String(repeating: "---:|", count: header.count - 1)]
         lines += rows().map { "| " + $0.joined(separator: " | ") + " |" }
