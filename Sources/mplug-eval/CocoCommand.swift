@@ -18,17 +18,7 @@ struct CocoCommand: ParsableCommand {
         (the official coco-caption demo). Prints a table on stdout. Exit codes: 0 ok, 2 bad input.
         """)
 
-    @Option(help: "COCO captions file: {\"images\": [{\"id\"}], \"annotations\": [{\"image_id\", \"caption\"}]}.")
-    var annotations: String?
-
-    @Option(help: "COCO results file: [{\"image_id\", \"caption\"}], one caption per image.")
-    var results: String?
-
-    @Option(help: """
-        Comma-separated metrics from bleu,meteor,rouge,cider (default: all; METEOR is skipped with a note \
-        when its resources are not installed: \(MeteorResourceLoader.setupCommand)).
-        """)
-    var metrics: String?
+    @OptionGroup var inputs: CaptionInputOptions
 
     @Option(help: "Write the JSON result document (schema mplug-eval.coco/1) to this file.")
     var json: String?
@@ -45,9 +35,8 @@ struct CocoCommand: ParsableCommand {
         let progress = TerminalProgress()
         var stageTimings = StageTimings()
         let report: CocoCaptionReport = try exitingOnBadInput {
-            let task = try captionTask(metrics: metrics, timings: &stageTimings)
-            let (annotationsURL, resultsURL) = try captionInputFiles(annotations: annotations, results: results,
-                                                                     bundledSample: BundledCocoSample.relativePath)
+            let task = try inputs.task(timings: &stageTimings)
+            let (annotationsURL, resultsURL) = try inputs.files(bundledSample: BundledCocoSample.relativePath)
             progress.show("reading \(annotationsURL.lastPathComponent) and \(resultsURL.lastPathComponent)")
             let set = try stageTimings.measure("load") {
                 try CocoCaptionSet.load(annotations: annotationsURL, results: resultsURL)

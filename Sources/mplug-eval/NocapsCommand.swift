@@ -12,17 +12,13 @@ struct NocapsCommand: ParsableCommand {
         Each domain is scored as its own subset (own tokenizer batches and CIDEr-D document \
         frequencies), like the nocaps EvalAI server; then all images as 'entire'. Without \
         --annotations/--results it scores the bundled sample \(NocapsCaptionSet.bundledSamplePath). \
-        Prints one row per domain on stdout. Exit codes: 0 ok, 2 bad input.
+        --annotations is COCO captions whose images also have "domain": in-domain, near-domain or \
+        out-domain. Prints one row per domain on stdout. Exit codes: 0 ok, 2 bad input.
         """)
 
-    @Option(help: "nocaps captions file: COCO layout whose images have \"domain\": in-domain, near-domain or out-domain.")
-    var annotations: String?
-
-    @Option(help: "COCO results file: [{\"image_id\", \"caption\"}], one caption per image.")
-    var results: String?
-
-    @Option(help: "Comma-separated metrics, as for `mplug-eval coco` (default: all; a metric whose resources are not installed is skipped with a note).")
-    var metrics: String?
+    /// `--annotations` is a nocaps captions file: COCO layout whose images have "domain"
+    /// (in-domain, near-domain or out-domain).
+    @OptionGroup var inputs: CaptionInputOptions
 
     @Option(help: "Write the JSON result document (schema mplug-eval.nocaps/1) to this file.")
     var json: String?
@@ -35,9 +31,8 @@ struct NocapsCommand: ParsableCommand {
         let progress = TerminalProgress(label: "nocaps")
         var timings = StageTimings()
         let report: NocapsReport = try exitingOnBadInput {
-            let task = NocapsTask(captionTask: try captionTask(metrics: metrics, timings: &timings))
-            let (annotationsURL, resultsURL) = try captionInputFiles(annotations: annotations, results: results,
-                                                                     bundledSample: NocapsCaptionSet.bundledSamplePath)
+            let task = NocapsTask(captionTask: try inputs.task(timings: &timings))
+            let (annotationsURL, resultsURL) = try inputs.files(bundledSample: NocapsCaptionSet.bundledSamplePath)
             progress.show("reading \(annotationsURL.lastPathComponent) and \(resultsURL.lastPathComponent)")
             let set = try NocapsCaptionSet.load(annotations: annotationsURL, results: resultsURL)
             let report = NocapsReport(task.evaluate(set, timings: &timings, progress: progress.show))
