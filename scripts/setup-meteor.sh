@@ -42,5 +42,11 @@ PY
 fi
 
 echo "setup-meteor: building the index (one time, about a minute)"
-(cd "$root" && swift build -c release --product mplug-eval >/dev/null)
+build_log="$(mktemp)"
+if ! (cd "$root" && swift build -c release --product mplug-eval >"$build_log" 2>&1); then
+    tail -n 40 "$build_log"
+    echo "setup-meteor: building mplug-eval failed (full log: $build_log)" >&2
+    exit 1
+fi
+rm -f "$build_log"
 "$root/.build/release/mplug-eval" setup-meteor --directory "$dir"

@@ -17,6 +17,11 @@ public enum WordNetLoader {
         return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("index.noun").path) }
     }
 
+    /// Whether the dictionary files are installed where `load()` looks for them.
+    public static func isInstalled(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        dictionaryDirectory(environment: environment) != nil
+    }
+
     /// Reads `index.*`, `*.exc` and `cntlist.rev` from `directory` (default: `dictionaryDirectory()`).
     /// Throws `ResourceError.missing` naming the install command when a file is absent.
     public static func load(from directory: URL? = nil) throws -> WordNetLexicon {

@@ -13,8 +13,9 @@ struct CaptionInputOptions: ParsableArguments {
     var results: String?
 
     @Option(help: """
-        Comma-separated metrics from bleu,meteor,rouge,cider (default: all; METEOR is skipped with a note \
-        when its resources are not installed: \(MeteorResourceLoader.setupCommand)).
+        Comma-separated metrics from bleu,meteor,rouge,cider,spice-lite (default: all; METEOR and SPICE-lite \
+        are skipped with a note when their resources are not installed: \(MeteorResourceLoader.setupCommand); \
+        \(WordNetLoader.setupCommand)). SPICE-lite approximates SPICE without a parser; it is not SPICE.
         """)
     var metrics: String?
 
@@ -27,9 +28,15 @@ struct CaptionInputOptions: ParsableArguments {
             FileHandleStderr.write("note: METEOR skipped (resources not installed; run: \(MeteorResourceLoader.setupCommand))\n")
             chosen.removeAll { $0 == .meteor }
         }
+        if metrics == nil && !WordNetLoader.isInstalled() {
+            FileHandleStderr.write("note: SPICE-lite skipped (WordNet not installed; run: \(WordNetLoader.setupCommand))\n")
+            chosen.removeAll { $0 == .spiceLite }
+        }
         let meteor = try chosen.contains(.meteor)
             ? timings.measure("meteor resources") { MeteorScorer(resources: try MeteorResourceLoader.load()) } : nil
-        return try CocoCaptionTask(metrics: chosen, meteor: meteor)
+        let spiceLite = try chosen.contains(.spiceLite)
+            ? timings.measure("wordnet") { SpiceLite(lexicon: try WordNetLoader.load()) } : nil
+        return try CocoCaptionTask(metrics: chosen, meteor: meteor, spiceLite: spiceLite)
     }
 
     /// The files to score: `--annotations` and `--results`, or, when both are absent, `refs.json`

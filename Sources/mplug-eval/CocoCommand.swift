@@ -8,11 +8,11 @@ import MetricResources
 import Metrics
 
 /// `mplug-eval coco`: BLEU, METEOR, ROUGE-L and CIDEr-D of COCO caption results, equal to
-/// pycocoevalcap 1.2 (`COCOEvalCap.evaluate()` without SPICE).
+/// pycocoevalcap 1.2 (`COCOEvalCap.evaluate()` without SPICE), and SPICE-lite.
 struct CocoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coco",
-        abstract: "Score COCO caption results like pycocoevalcap 1.2 (BLEU, METEOR, ROUGE-L, CIDEr-D).",
+        abstract: "Score COCO caption results like pycocoevalcap 1.2 (BLEU, METEOR, ROUGE-L, CIDEr-D) and with SPICE-lite.",
         discussion: """
         Without --annotations/--results it scores the bundled sample \(BundledCocoSample.relativePath) \
         (the official coco-caption demo). Prints a table on stdout. Exit codes: 0 ok, 2 bad input.

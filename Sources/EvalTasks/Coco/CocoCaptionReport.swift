@@ -4,13 +4,20 @@ import Metrics
 /// The versioned result document of `mplug-eval coco` (`"schema": "mplug-eval.coco/1"`).
 ///
 /// Key names and the raw 0–1 scale are pycocoevalcap's (`COCOEvalCap.eval` / `imgToEval`).
-/// * `corpus`: `Bleu_1`…`Bleu_4`, `METEOR`, `ROUGE_L`, `CIDEr` (those computed).
-/// * `imgToEval`: `{id: {"image_id", <scores>}}`; `image_order`: the evaluated images in order.
+/// * `corpus`: `Bleu_1`…`Bleu_4`, `METEOR`, `ROUGE_L`, `CIDEr` (those computed); with SPICE-lite also
+///   `SPICE-lite` (mean per-image F1 over all tuples) and its categories as flat keys `SPICE-lite/Object`,
+///   `SPICE-lite/Attribute`, `SPICE-lite/Relation`, `SPICE-lite/Color`, `SPICE-lite/Cardinality`,
+///   `SPICE-lite/Size` (each the mean F1 over the images whose references have tuples of that
+///   category, as SPICE averages; a category no image has is absent).
+/// * `imgToEval`: `{id: {"image_id", <scores>}}` (SPICE-lite: `SPICE-lite`, the image's F1);
+///   `image_order`: the evaluated images in order.
 /// * `diagnostics.bleu_totalcomps`: summed BLEU counts (what `Bleu` prints with `verbose=1`).
 /// * `diagnostics.meteor_segment_stats`: per image, the 23 METEOR statistics as the jar prints them.
 /// * `stats`: per-image sufficient statistics: `Bleu` counts, `METEOR` statistics, `ROUGE_L` values, and for `CIDEr`
 ///   the tokenized captions (`TokenizedCaption(_:).ngrams` gives their n-gram counts and
-///   `CiderD.documentFrequencies(of:)` the document frequencies).
+///   `CiderD.documentFrequencies(of:)` the document frequencies); for `SPICE-lite`, per category
+///   (`All`, `Object`, …) the tuple counts `true_positives`, `candidate_tuples`, `reference_tuples`
+///   (`SpiceLiteStats`; `SpiceLiteResult` rescores any resample of them).
 public struct CocoCaptionReport: Sendable {
     public static let schema = "mplug-eval.coco/1"
 
@@ -36,6 +43,7 @@ public struct CocoCaptionReport: Sendable {
         public var meteor: [String: MeteorStats]?
         public var rouge: [String: Double]?
         public var cider: [String: TokenizedImage]?
+        public var spiceLite: [String: SpiceLiteStats]?
     }
 
     /// The tokenized captions of one image.
@@ -68,7 +76,8 @@ public struct CocoCaptionReport: Sendable {
                 byImage(zip(evaluation.tokenizedCandidates, evaluation.tokenizedReferences).map {
                     TokenizedImage(candidate: $0, references: $1)
                 })
-            })
+            },
+            spiceLite: evaluation.spiceLite.map { byImage($0.images) })
     }
 
     /// The document as JSON (sorted keys, compact, trailing newline).
@@ -101,6 +110,15 @@ public struct CocoCaptionReport: Sendable {
                 .object([("candidate", .string($0.candidate)), ("references", .array($0.references.map { .string($0) }))])
             }))
         }
+        if let values = stats.spiceLite {
+            statsMembers.append(("SPICE-lite", byImage(values) { image in
+                .object(image.counts.map { category, counts in
+                    (category, .object([("true_positives", .int(counts.truePositives)),
+                                        ("candidate_tuples", .int(counts.candidateTuples)),
+                                        ("reference_tuples", .int(counts.referenceTuples))]))
+                })
+            }))
+        }
         return [
             ("corpus", .object(corpus.map { ($0.key, .double($0.value)) })),
             ("imgToEval", byImage(imgToEval) { image in
@@ -127,9 +145,10 @@ public struct CocoCaptionReport: Sendable {
 
     /// A plain-text table of the corpus scores (raw scale, 4 decimals).
     public func textTable() -> String {
-        var lines = ["metric    score"]
+        let width = max(10, (corpus.keys.map(\.count).max() ?? 0) + 2)
+        var lines = ["metric".padding(toLength: width, withPad: " ", startingAt: 0) + "score"]
         for (name, value) in orderedCorpus {
-            lines.append(name.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "%.4f", value))
+            lines.append(name.padding(toLength: width, withPad: " ", startingAt: 0) + String(format: "%.4f", value))
         }
         lines.append("images: \(imageOrder.count)")
         return lines.joined(separator: "\n") + "\n"

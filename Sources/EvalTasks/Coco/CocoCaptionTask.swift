@@ -4,6 +4,8 @@ import Metrics
 /// The caption metrics of the COCO task, named as on the command line (`--metrics bleu,rouge`).
 public enum CocoCaptionMetric: String, CaseIterable, Sendable {
     case bleu, meteor, rouge, cider
+    /// SPICE-lite, the parser-free approximation of SPICE (`Metrics.SpiceLite`); needs WordNet.
+    case spiceLite = "spice-lite"
 
     /// Parses a comma-separated list (`bleu,meteor,rouge,cider`), keeping the canonical order.
     public static func parseList(_ text: String) throws -> [CocoCaptionMetric] {
@@ -57,7 +59,8 @@ public struct StageTimings: Sendable {
     }
 }
 
-/// The COCO caption evaluation: pycocoevalcap 1.2's `COCOEvalCap.evaluate()` without SPICE.
+/// The COCO caption evaluation: pycocoevalcap 1.2's `COCOEvalCap.evaluate()` without SPICE, plus
+/// SPICE-lite (reported under its own name, never as SPICE) when chosen.
 ///
 /// References are tokenized as one batch (image order, then annotation order) and candidates as
 /// a second batch, as `PTBTokenizer.tokenize(gts)` / `tokenize(res)` do; then each chosen metric
@@ -66,13 +69,19 @@ public struct CocoCaptionTask: Sendable {
     public let metrics: [CocoCaptionMetric]
     /// The METEOR scorer (with its resources); required when `metrics` contains `.meteor`.
     public let meteor: MeteorScorer?
+    /// SPICE-lite with its WordNet lexicon; required when `metrics` contains `.spiceLite`.
+    public let spiceLite: SpiceLite?
 
-    public init(metrics: [CocoCaptionMetric], meteor: MeteorScorer? = nil) throws {
+    public init(metrics: [CocoCaptionMetric], meteor: MeteorScorer? = nil, spiceLite: SpiceLite? = nil) throws {
         if metrics.contains(.meteor) && meteor == nil {
             throw TaskError.badInput("METEOR needs its scorer and resources (MetricResources.MeteorResourceLoader)")
         }
+        if metrics.contains(.spiceLite) && spiceLite == nil {
+            throw TaskError.badInput("SPICE-lite needs its WordNet lexicon (MetricResources.WordNetLoader)")
+        }
         self.metrics = metrics
         self.meteor = meteor
+        self.spiceLite = spiceLite
     }
 
     /// Scores `set`. `progress` receives a short stage description before each stage.
@@ -106,6 +115,11 @@ public struct CocoCaptionTask: Sendable {
                 case .rouge: evaluation.rouge = CaptionMetricStats(metric: RougeL(), itemIDs: itemIDs, samples: samples)
                 case .cider: evaluation.cider = CaptionMetricStats(metric: CiderD(), itemIDs: itemIDs, samples: samples)
                 case .meteor: evaluation.meteor = meteor.map { CaptionMetricStats(metric: $0, itemIDs: itemIDs, samples: samples) }
+                case .spiceLite:
+                    evaluation.spiceLite = spiceLite.map { spice in
+                        SpiceLiteResult(imageIDs: itemIDs,
+                                        images: spice.statistics(images: zip(candidates, references).map { ($0, $1) }))
+                    }
                 }
                 evaluation.computeScores(of: metric)
             }
@@ -129,7 +143,9 @@ public struct CocoCaptionEvaluation: ResamplableScores, Sendable {
     public var meteor: CaptionMetricStats<MeteorScorer>?
     public var rouge: CaptionMetricStats<RougeL>?
     public var cider: CaptionMetricStats<CiderD>?
-    /// Scores of each computed metric, in metric order.
+    /// SPICE-lite tuple counts per image and category.
+    public var spiceLite: SpiceLiteResult?
+    /// Scores of each computed metric, in metric order (SPICE-lite: its per-image F1 over all tuples).
     public private(set) var scores: [CaptionScores] = []
 
     init(imageIDs: [ImageID], tokenizedReferences: [[String]], tokenizedCandidates: [String]) {
@@ -144,12 +160,20 @@ public struct CocoCaptionEvaluation: ResamplableScores, Sendable {
         case .rouge: rouge.map { scores.append($0.scores()) }
         case .cider: cider.map { scores.append($0.scores()) }
         case .meteor: meteor.map { scores.append($0.scores()) }
+        case .spiceLite:
+            spiceLite.map { result in
+                let all = result.corpusScores(over: Array(result.images.indices))["SPICE-lite"] ?? 0
+                scores.append(CaptionScores(names: ["SPICE-lite"], corpus: [all], perImage: result.images.map { [$0.score] }))
+            }
         }
     }
 
-    /// Corpus values keyed by pycocoevalcap name (`Bleu_1` … `CIDEr`).
+    /// Corpus values keyed by pycocoevalcap name (`Bleu_1` … `CIDEr`), then `SPICE-lite` and its
+    /// categories `SPICE-lite/Object`, `SPICE-lite/Attribute`, … (a category no image defines is absent).
     public var corpus: [String: Double] {
-        scores.reduce(into: [:]) { result, metric in result.merge(metric.corpusByName) { $1 } }
+        var result = scores.reduce(into: [:]) { result, metric in result.merge(metric.corpusByName) { $1 } }
+        if let spiceLite { result.merge(spiceLite.corpusScores(over: Array(spiceLite.images.indices))) { $1 } }
+        return result
     }
 
     public var itemCount: Int { imageIDs.count }
@@ -160,6 +184,7 @@ public struct CocoCaptionEvaluation: ResamplableScores, Sendable {
         if let bleu { result.merge(bleu.corpusScores(over: indices)) { $1 } }
         if let meteor { result.merge(meteor.corpusScores(over: indices)) { $1 } }
         if let rouge { result.merge(rouge.corpusScores(over: indices)) { $1 } }
+        if let spiceLite { result.merge(spiceLite.corpusScores(over: indices)) { $1 } }
         if let cider, let ciderScores = scores.first(where: { $0.names == cider.metric.scoreNames }) {
             // With the document frequencies of all evaluated images fixed, each image's CIDEr-D is
             // fixed too, so the corpus value of a resample is the mean of its images' values

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// SPICE-lite: a deterministic, parser-free approximation of SPICE (Anderson et al. 2016).
 ///
 /// Not SPICE: real SPICE parses captions with Stanford CoreNLP; SPICE-lite tags words from WordNet
@@ -28,44 +30,68 @@ public struct SpiceLite: Sendable {
         guard candidates.count == references.count else {
             throw MetricError.invalidInput("SPICE-lite: \(candidates.count) candidates but \(references.count) reference lists")
         }
-        var cache = Cache(lexicon: lexicon)
-        return zip(candidates, references).map { statistics(candidate: $0, references: $1, cache: &cache) }
+        return statistics(images: zip(candidates, references).map { (candidate: $0, references: $1) })
+    }
+
+    /// Per-image statistics of (candidate, references) pairs, in order.
+    /// Batches of 1000 images or more are split into two halves scored concurrently, each with its
+    /// own cache (more parts would repeat more WordNet lookups); the result does not depend on the split.
+    public func statistics(images: [(candidate: String, references: [String])]) -> [SpiceLiteStats] {
+        let partCount = images.count >= 1000 ? 2 : 1
+        let partSize = (images.count + partCount - 1) / partCount
+        var parts = [[SpiceLiteStats]](repeating: [], count: partCount)
+        parts.withUnsafeMutableBufferPointer { output in
+            let output = output
+            DispatchQueue.concurrentPerform(iterations: partCount) { part in
+                let range = (part * partSize)..<min(images.count, (part + 1) * partSize)
+                var cache = Cache(lexicon: lexicon)
+                cache.captionTuples.reserveCapacity(range.reduce(0) { $0 + 1 + images[$1].references.count })
+                output[part] = range.map { statistics(candidate: images[$0].candidate, references: images[$0].references, cache: &cache) }
+            }
+        }
+        return parts.flatMap { $0 }
     }
 
     private func statistics(candidate: String, references: [String], cache: inout Cache) -> SpiceLiteStats {
         var referenceGraph = SpiceLiteSceneGraph()
         for reference in references {
-            for tuple in cache.tuples(reference) { referenceGraph.add(tuple) { cache.concept($0) } }
+            for tuple in cache.wordTuples(reference) { referenceGraph.add(tuple, concepts: cache.concepts) }
         }
         var candidateGraph = SpiceLiteSceneGraph()
-        for tuple in cache.tuples(candidate) { candidateGraph.add(tuple) { cache.concept($0) } }
-        let candidateTuples = candidateGraph.tuples()
-        let referenceTuples = referenceGraph.tuples()
+        for tuple in cache.wordTuples(candidate) { candidateGraph.add(tuple, concepts: cache.concepts) }
         // Each category is scored on its own filtered tuple sets, as SPICE does; a candidate tuple
         // counts as a true positive when some reference tuple of the same category is similar to it.
         let categories = SpiceLiteCategory.allCases
-        let referenceMembership = referenceTuples.map { r in categories.map { $0.contains(r) } }
-        var counts = [SpiceLiteCounts](repeating: SpiceLiteCounts(), count: categories.count)
-        for membership in referenceMembership {
-            for k in categories.indices where membership[k] { counts[k].referenceTuples += 1 }
+        func membership(_ element: SpiceLiteSceneGraph.Element, in graph: SpiceLiteSceneGraph) -> UInt8 {
+            var lists = SpiceLiteAttributeLists()
+            if let attribute = graph.attribute(of: element), attribute.words.count == 1 {
+                lists = cache.attributeLists[Int(attribute.words[0])]
+            }
+            var mask: UInt8 = 0
+            for (k, category) in categories.enumerated() where category.contains(size: element.size, attributeLists: lists) {
+                mask |= 1 << k
+            }
+            return mask
         }
-        for candidate in candidateTuples {
-            var matchedAnyCategory: Bool?
-            for (k, category) in categories.enumerated() where category.contains(candidate) {
-                counts[k].candidateTuples += 1
-                let matched: Bool
-                if category == .all || category == .object || category == .attribute || category == .relation {
-                    // These categories depend on tuple size alone, which matching requires anyway.
-                    if matchedAnyCategory == nil {
-                        matchedAnyCategory = referenceTuples.contains { Self.isSimilar(candidate, $0) }
-                    }
-                    matched = matchedAnyCategory!
-                } else {
-                    matched = referenceTuples.indices.contains {
-                        referenceMembership[$0][k] && Self.isSimilar(candidate, referenceTuples[$0])
-                    }
+        let referenceElements = referenceGraph.elements()
+        let referenceMasks = referenceElements.map { membership($0, in: referenceGraph) }
+        var counts = [SpiceLiteCounts](repeating: SpiceLiteCounts(), count: categories.count)
+        for mask in referenceMasks {
+            for k in categories.indices where mask & (1 << k) != 0 { counts[k].referenceTuples += 1 }
+        }
+        for candidate in candidateGraph.elements() {
+            let mask = membership(candidate, in: candidateGraph)
+            // The categories a similar reference tuple shares with the candidate.
+            var matchedMask: UInt8 = 0
+            for (r, reference) in referenceElements.enumerated() where mask & referenceMasks[r] & ~matchedMask != 0 {
+                if candidateGraph.isSimilar(candidate, to: reference, in: referenceGraph) {
+                    matchedMask |= mask & referenceMasks[r]
+                    if matchedMask == mask { break }
                 }
-                if matched { counts[k].truePositives += 1 }
+            }
+            for k in categories.indices where mask & (1 << k) != 0 {
+                counts[k].candidateTuples += 1
+                if matchedMask & (1 << k) != 0 { counts[k].truePositives += 1 }
             }
         }
         var stats = SpiceLiteStats()
@@ -73,20 +99,17 @@ public struct SpiceLite: Sendable {
         return stats
     }
 
-    /// SPICE's `SemanticTuple.similarTo`: same size and every element similar.
-    private static func isSimilar(_ a: [SpiceLiteConcept], _ b: [SpiceLiteConcept]) -> Bool {
-        guard a.count == b.count else { return false }
-        for i in a.indices where !a[i].isSimilar(to: b[i]) { return false }
-        return true
-    }
-
-    /// Memoizes WordNet lookups (token readings, concept synsets) within one scoring call.
+    /// Memoizes WordNet lookups and per-caption work within one scoring call. Tuple words are
+    /// interned: each distinct lemma or relation phrase gets an id, its concept and its category lists.
     struct Cache {
         let lexicon: WordNetLexicon
         var tagger: SpiceLiteTagger
-        var concepts: [String: SpiceLiteConcept] = [:]
-        /// Tuples per caption text: captioning systems repeat many captions verbatim.
-        var captionTuples: [String: [SpiceLiteTuple]] = [:]
+        var wordIDs: [String: Int32] = [:]
+        /// The concept of each interned word, by id.
+        var concepts: [SpiceLiteConcept] = []
+        var attributeLists: [SpiceLiteAttributeLists] = []
+        /// Tuples per caption text: references and candidates repeat across images and systems.
+        var captionTuples: [String: [SpiceLiteWordTuple]] = [:]
 
         init(lexicon: WordNetLexicon) {
             self.lexicon = lexicon
@@ -94,20 +117,29 @@ public struct SpiceLite: Sendable {
         }
 
         mutating func tuples(_ caption: String) -> [SpiceLiteTuple] {
+            SpiceLiteTupleExtractor.tuples(tagger.tag(caption))
+        }
+
+        mutating func wordTuples(_ caption: String) -> [SpiceLiteWordTuple] {
             if let known = captionTuples[caption] { return known }
-            // PTB bracket tokens (-lrb- ...) survive coco-caption's punctuation filter; they carry no content.
-            let tokens = caption.utf8.split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) }
-                .filter { !SpiceLiteWordLists.bracketTokens.contains($0) }
-            let tuples = SpiceLiteTupleExtractor.tuples(tagger.tag(tokens))
+            let tuples = self.tuples(caption).map { tuple -> SpiceLiteWordTuple in
+                switch tuple {
+                case let .object(o): return SpiceLiteWordTuple(count: 1, words: (id(o), 0, 0))
+                case let .attribute(o, a): return SpiceLiteWordTuple(count: 2, words: (id(o), id(a), 0))
+                case let .relation(s, r, o): return SpiceLiteWordTuple(count: 3, words: (id(s), id(r), id(o)))
+                }
+            }
             captionTuples[caption] = tuples
             return tuples
         }
 
-        mutating func concept(_ word: String) -> SpiceLiteConcept {
-            if let known = concepts[word] { return known }
-            let concept = SpiceLiteConcept(words: [word], synsets: lexicon.synsets(of: word))
-            concepts[word] = concept
-            return concept
+        private mutating func id(_ word: String) -> Int32 {
+            if let known = wordIDs[word] { return known }
+            let id = Int32(concepts.count)
+            concepts.append(SpiceLiteConcept(words: [id], synsets: lexicon.synsets(of: word)))
+            attributeLists.append(SpiceLiteAttributeLists(word: word))
+            wordIDs[word] = id
+            return id
         }
     }
 }

@@ -1,27 +1,38 @@
 /// A word or phrase with its WordNet synsets; SPICE's `SemanticConcept`.
-/// Two concepts are similar when they share a word or a synset.
+/// Two concepts are similar when they share a word or a synset. Words are interned
+/// (`SpiceLiteVocabulary` ids), so comparing concepts never touches strings.
 struct SpiceLiteConcept: Equatable {
-    var words: [String]
+    /// Interned word ids, in the order they were merged in.
+    var words: [Int32]
     /// Sorted, unique synset identifiers.
     var synsets: [Int32]
 
     func isSimilar(to other: SpiceLiteConcept) -> Bool {
-        if Self.sharesElement(synsets, other.synsets) { return true }
         for w in words where other.words.contains(w) { return true }
-        return false
+        return Self.sharesElement(synsets, other.synsets)
     }
 
     /// 1 when a word is shared, else the Jaccard overlap of the synsets (SPICE `similarity`).
     func similarity(to other: SpiceLiteConcept) -> Double {
+        similarity(to: other, above: -1)
+    }
+
+    /// `similarity(to:)` when it exceeds `threshold`; otherwise some value not above `threshold`
+    /// (it skips the synset overlap when even a full overlap could not exceed the threshold).
+    func similarity(to other: SpiceLiteConcept, above threshold: Double) -> Double {
         for w in words where other.words.contains(w) { return 1 }
+        let smaller = min(synsets.count, other.synsets.count), larger = max(synsets.count, other.synsets.count)
+        guard smaller > 0, Double(smaller) / Double(larger) > threshold,
+              synsets[0] <= other.synsets[other.synsets.count - 1], other.synsets[0] <= synsets[synsets.count - 1]
+        else { return 0 }
         let shared = Self.intersectionCount(synsets, other.synsets)
-        let union = synsets.count + other.synsets.count - shared
-        return union == 0 ? 0 : Double(shared) / Double(union)
+        return Double(shared) / Double(synsets.count + other.synsets.count - shared)
     }
 
     /// Set equality (SPICE compares the word and synset sets).
     func isEqual(to other: SpiceLiteConcept) -> Bool {
-        synsets == other.synsets && words.count == other.words.count && words.allSatisfy(other.words.contains)
+        words.count == other.words.count && synsets.count == other.synsets.count
+            && synsets == other.synsets && words.allSatisfy(other.words.contains)
     }
 
     mutating func merge(_ other: SpiceLiteConcept) {
@@ -53,6 +64,12 @@ struct SpiceLiteConcept: Equatable {
     }
 }
 
+/// A tuple of interned word ids: (object), (object, attribute) or (subject, relation, object).
+struct SpiceLiteWordTuple {
+    var count: Int
+    var words: (Int32, Int32, Int32)
+}
+
 /// A scene graph that merges similar nodes, attributes and relations as tuples are added;
 /// SPICE's `SceneGraph` with `allowConceptMerging` (the default).
 struct SpiceLiteSceneGraph {
@@ -66,29 +83,49 @@ struct SpiceLiteSceneGraph {
         var relation: SpiceLiteConcept
     }
 
+    /// One tuple of the graph, by position: a node, one attribute of a node, or an edge.
+    enum Element {
+        case object(node: Int)
+        case attribute(node: Int, index: Int)
+        case relation(edge: Int)
+
+        /// Tuple size: 1, 2 or 3 concepts.
+        var size: Int {
+            switch self {
+            case .object: return 1
+            case .attribute: return 2
+            case .relation: return 3
+            }
+        }
+    }
+
     private(set) var nodes: [Node] = []
     private(set) var edges: [Edge] = []
 
-    mutating func add(_ tuple: SpiceLiteTuple, concept: (String) -> SpiceLiteConcept) {
-        switch tuple {
-        case let .object(o):
-            _ = node(for: concept(o))
-        case let .attribute(o, a):
-            let n = node(for: concept(o))
-            let attribute = concept(a)
+    /// Adds a tuple whose words are looked up in `concepts` (the concept of word id `i` is `concepts[i]`).
+    mutating func add(_ tuple: SpiceLiteWordTuple, concepts: [SpiceLiteConcept]) {
+        switch tuple.count {
+        case 1:
+            _ = node(for: concepts[Int(tuple.words.0)])
+        case 2:
+            let n = node(for: concepts[Int(tuple.words.0)])
+            let attribute = concepts[Int(tuple.words.1)]
             if nodes[n].attributes.contains(where: { $0.isEqual(to: attribute) }) { return }
             if let k = nodes[n].attributes.firstIndex(where: { $0.isSimilar(to: attribute) }) {
                 nodes[n].attributes[k].merge(attribute)
             } else {
                 nodes[n].attributes.append(attribute)
             }
-        case let .relation(s, r, o):
-            let source = node(for: concept(s))
-            let target = node(for: concept(o))
-            let relation = concept(r)
-            let sameEnds = edges.indices.filter { edges[$0].source == source && edges[$0].target == target }
-            if sameEnds.contains(where: { edges[$0].relation.isEqual(to: relation) }) { return }
-            if let k = sameEnds.first(where: { edges[$0].relation.isSimilar(to: relation) }) {
+        default:
+            let source = node(for: concepts[Int(tuple.words.0)])
+            let target = node(for: concepts[Int(tuple.words.2)])
+            let relation = concepts[Int(tuple.words.1)]
+            var firstSimilar: Int?
+            for k in edges.indices where edges[k].source == source && edges[k].target == target {
+                if edges[k].relation.isEqual(to: relation) { return }
+                if firstSimilar == nil, edges[k].relation.isSimilar(to: relation) { firstSimilar = k }
+            }
+            if let k = firstSimilar {
                 edges[k].relation.merge(relation)
             } else {
                 edges.append(Edge(source: source, target: target, relation: relation))
@@ -100,9 +137,11 @@ struct SpiceLiteSceneGraph {
     private mutating func node(for object: SpiceLiteConcept) -> Int {
         var best: Int?
         var bestSimilarity = 0.0
-        for (k, node) in nodes.enumerated() {
-            if node.object.isEqual(to: object) { return k }
-            let s = object.similarity(to: node.object)
+        for k in nodes.indices {
+            if nodes[k].object.isEqual(to: object) { return k }
+            // Once a node shares a word (similarity 1), later nodes matter only if equal.
+            guard bestSimilarity < 1 else { continue }
+            let s = object.similarity(to: nodes[k].object, above: bestSimilarity)
             if s > bestSimilarity { bestSimilarity = s; best = k }
         }
         if let k = best {
@@ -114,13 +153,37 @@ struct SpiceLiteSceneGraph {
     }
 
     /// The graph's tuples: one per node, one per attribute, one per edge.
-    func tuples() -> [[SpiceLiteConcept]] {
-        var result: [[SpiceLiteConcept]] = []
-        for node in nodes {
-            result.append([node.object])
-            for a in node.attributes { result.append([node.object, a]) }
+    func elements() -> [Element] {
+        var result: [Element] = []
+        for (n, node) in nodes.enumerated() {
+            result.append(.object(node: n))
+            for k in node.attributes.indices { result.append(.attribute(node: n, index: k)) }
         }
-        for e in edges { result.append([nodes[e.source].object, e.relation, nodes[e.target].object]) }
+        for e in edges.indices { result.append(.relation(edge: e)) }
         return result
+    }
+
+    /// The attribute concept of an attribute element; nil for objects and relations.
+    func attribute(of element: Element) -> SpiceLiteConcept? {
+        if case let .attribute(n, k) = element { return nodes[n].attributes[k] }
+        return nil
+    }
+
+    /// SPICE's `SemanticTuple.similarTo`: same size and every element similar.
+    func isSimilar(_ a: Element, to b: Element, in other: SpiceLiteSceneGraph) -> Bool {
+        switch (a, b) {
+        case let (.object(n), .object(m)):
+            return nodes[n].object.isSimilar(to: other.nodes[m].object)
+        case let (.attribute(n, k), .attribute(m, l)):
+            return nodes[n].object.isSimilar(to: other.nodes[m].object)
+                && nodes[n].attributes[k].isSimilar(to: other.nodes[m].attributes[l])
+        case let (.relation(e), .relation(f)):
+            let x = edges[e], y = other.edges[f]
+            return nodes[x.source].object.isSimilar(to: other.nodes[y.source].object)
+                && x.relation.isSimilar(to: y.relation)
+                && nodes[x.target].object.isSimilar(to: other.nodes[y.target].object)
+        default:
+            return false
+        }
     }
 }

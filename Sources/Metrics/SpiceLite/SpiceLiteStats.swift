@@ -3,21 +3,34 @@ public enum SpiceLiteCategory: String, CaseIterable, Codable, Sendable {
     case all = "All", object = "Object", attribute = "Attribute", relation = "Relation"
     case color = "Color", cardinality = "Cardinality", size = "Size"
 
-    /// Whether a tuple (1 to 3 concepts) belongs to the category, as SPICE's `TupleFilter`s decide:
-    /// the Color, Cardinality and Size lists test the attribute's text, which for a merged
-    /// attribute joins several words and so never matches.
-    func contains(_ tuple: [SpiceLiteConcept]) -> Bool {
+    /// Whether a tuple belongs to the category, as SPICE's `TupleFilter`s decide. `size` is the
+    /// number of concepts (1 to 3); `attributeLists` are the Color / Cardinality / Size lists that hold
+    /// the attribute's text. A merged attribute joins several words, so it is in no list.
+    func contains(size: Int, attributeLists: SpiceLiteAttributeLists) -> Bool {
         switch self {
         case .all: return true
-        case .object: return tuple.count == 1
-        case .attribute: return tuple.count == 2
-        case .relation: return tuple.count == 3
-        case .color, .cardinality, .size:
-            guard tuple.count == 2, tuple[1].words.count == 1 else { return false }
-            let list = self == .color ? SpiceLiteWordLists.colors
-                : self == .cardinality ? SpiceLiteWordLists.smallNumbers : SpiceLiteWordLists.sizes
-            return list.contains(tuple[1].words[0])
+        case .object: return size == 1
+        case .attribute: return size == 2
+        case .relation: return size == 3
+        case .color: return size == 2 && attributeLists.contains(.color)
+        case .cardinality: return size == 2 && attributeLists.contains(.cardinality)
+        case .size: return size == 2 && attributeLists.contains(.size)
         }
+    }
+}
+
+/// Which of SPICE's attribute word lists (Color, Cardinality, Size) contain a word.
+struct SpiceLiteAttributeLists: OptionSet {
+    let rawValue: UInt8
+    static let color = Self(rawValue: 1), cardinality = Self(rawValue: 2), size = Self(rawValue: 4)
+
+    init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    init(word: String) {
+        self = []
+        if SpiceLiteWordLists.colors.contains(word) { insert(.color) }
+        if SpiceLiteWordLists.smallNumbers.contains(word) { insert(.cardinality) }
+        if SpiceLiteWordLists.sizes.contains(word) { insert(.size) }
     }
 }
 

@@ -2,8 +2,9 @@
 /// and an ordered list of context rules for words WordNet allows in several classes.
 struct SpiceLiteTagger {
     let lexicon: WordNetLexicon
-    /// Context-free facts about each token seen so far (memoized WordNet lookups).
-    private var lexemes: [String: Lexeme] = [:]
+    /// Interned tokens: each distinct token gets an id and its context-free facts, computed once.
+    private var tokenIDs: [String: Int] = [:]
+    private var lexemes: [Lexeme] = []
 
     init(lexicon: WordNetLexicon) { self.lexicon = lexicon }
 
@@ -11,7 +12,12 @@ struct SpiceLiteTagger {
         /// The closed class a token has wherever it occurs (context-dependent words are handled first).
         var closedClass: WordClass?
         var readings: Readings
-        var startsMultiword: Bool
+        /// The multiword prepositions that start with this token, longest first.
+        var multiwordPrepositions: [[String]]
+        /// One of the few closed-class words whose class depends on its neighbours (`contextualClass`).
+        var isContextual: Bool
+        /// A PTB bracket token (-lrb- ...): it survives coco-caption's punctuation filter but carries no content.
+        var isBracket: Bool
     }
 
     enum WordClass: Equatable {
@@ -42,14 +48,16 @@ struct SpiceLiteTagger {
         let adverb: String?
         let verbForm: VerbForm
         let nounIsPlural: Bool
+        /// The word is its own noun lemma and its first WordNet sense is a man-made object ("building").
+        let nounIsArtifact: Bool
         /// SemCor counts of the noun lemma, verb lemma, the word as adjective, and the adverb lemma.
         let nounCount: Int, verbCount: Int, adjectiveCount: Int, adverbCount: Int
 
         init(noun: String? = nil, verb: String? = nil, adjective: String? = nil, adverb: String? = nil,
-             verbForm: VerbForm = .base, nounIsPlural: Bool = false,
+             verbForm: VerbForm = .base, nounIsPlural: Bool = false, nounIsArtifact: Bool = false,
              nounCount: Int = 0, verbCount: Int = 0, adjectiveCount: Int = 0, adverbCount: Int = 0) {
             self.noun = noun; self.verb = verb; self.adjective = adjective; self.adverb = adverb
-            self.verbForm = verbForm; self.nounIsPlural = nounIsPlural
+            self.verbForm = verbForm; self.nounIsPlural = nounIsPlural; self.nounIsArtifact = nounIsArtifact
             self.nounCount = nounCount; self.verbCount = verbCount
             self.adjectiveCount = adjectiveCount; self.adverbCount = adverbCount
         }
@@ -61,21 +69,45 @@ struct SpiceLiteTagger {
 
     typealias L = SpiceLiteWordLists
 
-    /// Tags a PTB-tokenized, lower-cased caption.
-    mutating func tag(_ tokens: [String]) -> [Word] {
+    /// Tags a PTB-tokenized, lower-cased caption (tokens separated by single spaces).
+    mutating func tag(_ caption: String) -> [Word] {
+        var tokens: [String] = []
+        var lexemeIDs: [Int] = []
+        tokens.reserveCapacity(24)
+        lexemeIDs.reserveCapacity(24)
+        var caption = caption
+        caption.withUTF8 { bytes in
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: " ") { end += 1 }
+                if end > start {
+                    let token = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+                    let id = lexemeID(token)
+                    if !lexemes[id].isBracket {
+                        tokens.append(token)
+                        lexemeIDs.append(id)
+                    }
+                }
+                start = end + 1
+            }
+        }
         // Pass 1: closed classes (multiword prepositions joined) and WordNet readings.
         var slots: [(text: String, closed: WordClass?, readings: Readings, embeddedNoun: String?)] = []
+        slots.reserveCapacity(tokens.count)
         var i = 0
         while i < tokens.count {
             let token = tokens[i]
-            let lexeme = self.lexeme(token)
-            if lexeme.startsMultiword, let phrase = L.multiwordPrepositions.first(where: { matches($0, tokens, at: i) }) {
+            let lexeme = lexemes[lexemeIDs[i]]
+            if !lexeme.multiwordPrepositions.isEmpty,
+               let phrase = lexeme.multiwordPrepositions.first(where: { matches($0, tokens, at: i) }) {
                 let noun = phrase.count == 3 ? phrase[1] : nil
                 slots.append((phrase.joined(separator: " "), .preposition, .none, noun))
                 i += phrase.count
                 continue
             }
-            slots.append((token, contextualClass(token, tokens, i) ?? lexeme.closedClass, lexeme.readings, nil))
+            let closed = lexeme.isContextual ? contextualClass(token, tokens, i) ?? lexeme.closedClass : lexeme.closedClass
+            slots.append((token, closed, lexeme.readings, nil))
             i += 1
         }
         // Pass 2: context rules, left to right.
@@ -98,8 +130,7 @@ struct SpiceLiteTagger {
                                     nextCanBeNoun: nextCanBeNoun,
                                     nextIsModifier: next.map { $0.closed == nil && ($0.readings.adjective != nil || $0.readings.verbForm == .pastOrParticiple) } ?? false,
                                     nextTakesObject: [.determiner, .possessivePronoun, .number].contains(next?.closed),
-                                    coordinatedWithAdjective: coordinatedWithAdjective,
-                                    phraseDeterminer: phraseDeterminer(words))
+                                    coordinatedWithAdjective: coordinatedWithAdjective)
             var word = Word(text: slot.text, wordClass: wordClass, lemma: slot.text)
             switch wordClass {
             case .noun:
@@ -135,14 +166,19 @@ struct SpiceLiteTagger {
         return true
     }
 
-    private mutating func lexeme(_ token: String) -> Lexeme {
-        if let known = lexemes[token] { return known }
-        let isClosed = closedClass(token) != nil
-        let lexeme = Lexeme(closedClass: closedClass(token), readings: isClosed ? .none : readings(token),
-                            startsMultiword: L.multiwordPrepositions.contains { $0[0] == token })
-        lexemes[token] = lexeme
-        return lexeme
+    private mutating func lexemeID(_ token: String) -> Int {
+        if let known = tokenIDs[token] { return known }
+        let closed = closedClass(token)
+        lexemes.append(Lexeme(closedClass: closed, readings: closed != nil ? .none : readings(token),
+                              multiwordPrepositions: L.multiwordPrepositions.filter { $0[0] == token },
+                              isContextual: Self.contextualWords.contains(token),
+                              isBracket: L.bracketTokens.contains(token)))
+        tokenIDs[token] = lexemes.count - 1
+        return lexemes.count - 1
     }
+
+    /// The words `contextualClass` decides.
+    private static let contextualWords: Set<String> = ["'s", "'", "there", "to", "that", "which", "who", "whom", "her", "can", "one"]
 
     /// The class of the few closed-class words whose class depends on their neighbours; nil for others.
     private func contextualClass(_ token: String, _ tokens: [String], _ i: Int) -> WordClass? {
@@ -227,6 +263,7 @@ struct SpiceLiteTagger {
         return Readings(
             noun: nounLemma, verb: verb, adjective: adjective, adverb: adverb, verbForm: verbForm,
             nounIsPlural: noun.map { ($0 != token && !token.hasSuffix("ss")) || L.invariantPlurals.contains(token) } ?? false,
+            nounIsArtifact: noun == token && lexicon.firstSenseFile(token, .noun) == WordNetLexicon.artifactFile,
             nounCount: noun.map { lexicon.semcorCount($0, .noun) } ?? 0,
             verbCount: verb.map { lexicon.semcorCount($0, .verb) } ?? 0,
             adjectiveCount: adjective != nil ? lexicon.semcorCount(token, .adjective) : 0,
@@ -246,7 +283,9 @@ struct SpiceLiteTagger {
     ///     noun, adjective or participle is a modifier (adjective if WordNet allows, else noun: "dining table", "stuffed animal");
     ///     a phrase-final word is a noun if it can be one.
     ///  6. After a noun: an -ing form is a verb unless its own noun reading is more frequent in
-    ///     SemCor than its verb ("a wedding ceiling"); an -ed form is a verb (participle);
+    ///     SemCor than its verb ("a wedding ceiling") or it heads a compound: its first sense is a
+    ///     man-made object, it follows a singular noun opened by a determiner, number or adjective,
+    ///     takes no object, and its noun count beats a quarter of its verb's ("a brick building"); an -ed form is a verb (participle);
     ///     a 3rd-person -s form is a verb after a singular noun when the phrase opens with a singular
     ///     determiner ("a street sign points") or, without a plural determiner or number ("three
     ///     teddy bears"), when the verb is more frequent than the noun in SemCor; a base form is a
@@ -260,18 +299,28 @@ struct SpiceLiteTagger {
     ///  9. Otherwise the reading with the larger SemCor count (noun, then verb, adjective, adverb).
     private func resolve(_ r: Readings, text: String, words: [Word], previous: (wordClass: WordClass, isPlural: Bool)?,
                          beforePrevious: WordClass?,
-                         nextIsPreposition: Bool, nextCanBeNoun: Bool, nextIsModifier: Bool, nextTakesObject: Bool, coordinatedWithAdjective: Bool,
-                         phraseDeterminer: String?) -> WordClass {
-        let options: [WordClass] = [r.canBeNoun ? .noun : nil, r.verb != nil ? .verb : nil,
-                                    r.adjective != nil ? .adjective : nil, r.adverb != nil ? .adverb : nil].compactMap { $0 }
-        if options.count == 1 { return options[0] }
+                         nextIsPreposition: Bool, nextCanBeNoun: Bool, nextIsModifier: Bool, nextTakesObject: Bool, coordinatedWithAdjective: Bool) -> WordClass {
         if r.isUnknown { return .noun }
+        switch (r.canBeNoun, r.verb != nil, r.adjective != nil, r.adverb != nil) {
+        case (true, false, false, false): return .noun
+        case (false, true, false, false): return .verb
+        case (false, false, true, false): return .adjective
+        case (false, false, false, true): return .adverb
+        default: break
+        }
+        func allows(_ c: WordClass) -> Bool {
+            switch c {
+            case .noun: return r.canBeNoun
+            case .verb: return r.verb != nil
+            case .adjective: return r.adjective != nil
+            case .adverb: return r.adverb != nil
+            default: return false
+            }
+        }
         if coordinatedWithAdjective, r.adjective != nil { return .adjective }
         let canVerb = r.verb != nil
         let inflectedVerb = canVerb && (r.verbForm == .gerund || r.verbForm == .pastOrParticiple)
         let previousClass = previous?.wordClass
-        let phraseIsPlural = phraseDeterminer.map { L.pluralDeterminers.contains($0) || (L.numberWords.contains($0) && $0 != "one") } ?? false
-        let phraseIsSingular = phraseDeterminer.map { L.singularDeterminers.contains($0) } ?? false
         switch previousClass {
         case .infinitiveTo?, .modal?, .negation?:
             if canVerb { return .verb }
@@ -289,11 +338,21 @@ struct SpiceLiteTagger {
                 switch r.verbForm {
                 case .gerund:
                     let ownNoun = r.noun == text ? r.nounCount : 0
-                    return ownNoun > r.verbCount ? .noun : .verb
+                    // "a brick building with a clock": after a singular noun that follows a determiner,
+                    // number or adjective, with no object after it, an -ing word whose first sense is an
+                    // object is a compound head when its noun count beats an even share of its verb's
+                    // (SemCor counts a verb over its four forms: base, -s, -ed, -ing).
+                    let compoundHead = r.nounIsArtifact && previous?.isPlural == false && !nextTakesObject
+                        && [.determiner, .number, .adjective, .possessivePronoun].contains(beforePrevious)
+                        && 4 * ownNoun > r.verbCount
+                    return compoundHead || ownNoun > r.verbCount ? .noun : .verb
                 case .pastOrParticiple:
                     // "a snow covered slope": a participle between two nouns is a modifier.
                     return nextCanBeNoun && r.adjective != nil ? .adjective : .verb
                 case .thirdPerson:
+                    let determiner = phraseDeterminer(words)
+                    let phraseIsPlural = determiner.map { L.pluralDeterminers.contains($0) || (L.numberWords.contains($0) && $0 != "one") } ?? false
+                    let phraseIsSingular = determiner.map { L.singularDeterminers.contains($0) } ?? false
                     if previous?.isPlural == false, !phraseIsPlural,
                        phraseIsSingular || r.verbCount > r.nounCount { return .verb }
                 case .base:
@@ -311,7 +370,7 @@ struct SpiceLiteTagger {
             }
             if r.adjective != nil { return .adjective }
         case .coordinator?:
-            if let before = beforePrevious, options.contains(before) {
+            if let before = beforePrevious, allows(before) {
                 if before == .verb || before == .adjective { return before }
                 // "reclines on a bed and works on": a verb form repeating an earlier verb's form is a verb.
                 let repeatsVerbForm = canVerb && r.verbForm != .base
@@ -339,13 +398,10 @@ struct SpiceLiteTagger {
             if r.adjective != nil { return .adjective }
         }
         // Rule 9.
-        let counts: [(WordClass, Int)] = [
-            (.noun, r.canBeNoun ? r.nounCount : -1), (.verb, canVerb ? r.verbCount : -1),
-            (.adjective, r.adjective != nil ? r.adjectiveCount : -1),
-            (.adverb, r.adverb != nil ? r.adverbCount : -1),
-        ]
-        var best = counts[0]
-        for c in counts.dropFirst() where c.1 > best.1 { best = c }
-        return best.1 >= 0 ? best.0 : .noun
+        var best = (WordClass.noun, r.canBeNoun ? r.nounCount : -1)
+        if canVerb, r.verbCount > best.1 { best = (.verb, r.verbCount) }
+        if r.adjective != nil, r.adjectiveCount > best.1 { best = (.adjective, r.adjectiveCount) }
+        if r.adverb != nil, r.adverbCount > best.1 { best = (.adverb, r.adverbCount) }
+        return best.0
     }
 }

@@ -29,7 +29,9 @@ public enum SpiceLiteTuple: Hashable, Sendable, CustomStringConvertible {
 /// - "be" + adjective gives attributes ("the man is tall" → (man, tall)); "be" + preposition gives
 ///   (subject, preposition, object); "be" + noun gives (subject, noun);
 /// - a prepositional phrase after a noun gives (noun, preposition, object); after a verb's direct
-///   object it attaches to the verb, except "of" and "with", which attach to the object;
+///   object it attaches to the verb, except "of" and "with", which attach to the object; "with" after
+///   any object of the verb attaches to the verb when a possessive pronoun opens its object
+///   ("throwing a frisbee with his friend": the pronoun points back to the subject's company);
 /// - possessives give (owner, have, owned); pronouns resolve to the first earlier noun of matching
 ///   number (SPICE's SimplePronounResolution); coordinated noun phrases share relations.
 struct SpiceLiteTupleExtractor {
@@ -43,6 +45,8 @@ struct SpiceLiteTupleExtractor {
         var number: String?
         /// Owner from a possessive pronoun ("his watch"), resolved to a noun lemma.
         var owner: String?
+        /// Whether a possessive pronoun opens the phrase (even one that resolves to no noun).
+        var hasPossessivePronoun = false
         /// Owner from a possessive noun ("the man 's hat"); an array only to allow the recursion.
         var ownerPhrases: [NounPhrase] = []
         /// Quantity nouns that gave up the head ("a couple of dogs"): still objects.
@@ -68,6 +72,16 @@ struct SpiceLiteTupleExtractor {
         /// A noun that is only an object, outside the phrase structure ("front" in "in front of").
         case bareObject(String)
         case coordinator, subordinator, relative, other
+
+        /// The phrase without its noun and adjective lists: all that the tuple builder remembers of
+        /// earlier phrases (copying the lists would cost more than the lookups they serve).
+        var shape: Phrase {
+            switch self {
+            case .nouns: return .nouns([])
+            case .adjectives: return .adjectives([])
+            default: return self
+            }
+        }
     }
 
     /// Quantity nouns that become multiword determiners before "of" (SemanticGraphEnhancer's
@@ -88,6 +102,7 @@ struct SpiceLiteTupleExtractor {
     /// Groups tagged words into phrases.
     static func phrases(_ words: [Word]) -> [Phrase] {
         var result: [Phrase] = []
+        result.reserveCapacity(words.count)
         var nounHeads: [(index: Int, lemma: String, plural: Bool)] = []
         var i = 0
         func resolvePronoun(_ text: String, at index: Int) -> String? {
@@ -171,6 +186,7 @@ struct SpiceLiteTupleExtractor {
         var modifiers: [String] = []
         var number: String?
         var owner: String?
+        var hasPossessivePronoun = false
         var firstNumber = true
         while i < words.count {
             let w = words[i]
@@ -179,6 +195,7 @@ struct SpiceLiteTupleExtractor {
                 i += 1
             case .possessivePronoun:
                 owner = resolve(w.text, i)
+                hasPossessivePronoun = true
                 i += 1
             case .number:
                 if firstNumber { number = w.text; firstNumber = false }
@@ -207,8 +224,9 @@ struct SpiceLiteTupleExtractor {
                     modifiers.append(w.lemma)
                     continue
                 }
-                let np = NounPhrase(head: w.lemma, isPlural: w.isPlural || (number != nil && number != "one"),
+                var np = NounPhrase(head: w.lemma, isPlural: w.isPlural || (number != nil && number != "one"),
                                     modifiers: modifiers, number: number, owner: owner)
+                np.hasPossessivePronoun = hasPossessivePronoun
                 // "the man 's hat": this phrase owns the next one.
                 if i + 1 < words.count, words[i].wordClass == .possessiveMarker {
                     i += 1
@@ -285,13 +303,20 @@ struct SpiceLiteTupleExtractor {
     /// pending preposition, and emits tuples by the attachment rules in the type's documentation.
     private struct TupleBuilder {
         enum Role { case subject, verbObject, prepositionObject, complement }
-        enum Site { case verb, copula, nouns([String]), none }
+        enum Site {
+            case verb, copula, nouns([String]), none
+            /// "with" after an object of the active verb: the verb's when a possessive pronoun opens its
+            /// object ("throwing a frisbee with his friend"), else these nouns' ("a hat with a feather").
+            case verbIfPossessive(nouns: [String])
+        }
 
         var tuples: [SpiceLiteTuple] = []
         var clauseSubject: [String]?
         var lastNouns: [String]?
         var lastRole: Role = .subject
         var lastPreposition: String?
+        /// Whether `lastNouns` are an object of the active verb (direct or through a preposition).
+        var lastNounsAreVerbObjects = false
         var verb: VerbGroup?
         var verbSubjects: [String] = []
         var verbHasNounObject = false
@@ -302,6 +327,8 @@ struct SpiceLiteTupleExtractor {
         var beforePrevious: Phrase?
         /// The verb before a coordinator: a verb after "and" shares its subjects ("riding ... and holding").
         var lastVerbBeforeCoordinator: (subjects: [String], finite: Bool)?
+
+        init() { tuples.reserveCapacity(16) }
 
         mutating func add(_ phrase: Phrase) {
             switch phrase {
@@ -317,14 +344,22 @@ struct SpiceLiteTupleExtractor {
                         for s in copulaSubjects ?? [] { for o in heads { tuples.append(.relation(s, preposition, o)) } }
                     case let .nouns(governors):
                         for g in governors { for o in heads { tuples.append(.relation(g, preposition, o)) } }
+                    case let .verbIfPossessive(governors):
+                        if group.contains(where: \.hasPossessivePronoun), let v = verb {
+                            verbRelations(v, preposition: preposition, objects: heads)
+                        } else {
+                            for g in governors { for o in heads { tuples.append(.relation(g, preposition, o)) } }
+                        }
                     case .none:
                         break
                     }
+                    if case .verb = site { lastNounsAreVerbObjects = true } else { lastNounsAreVerbObjects = false }
                     lastNouns = heads; lastRole = .prepositionObject; lastPreposition = preposition
                 } else if case .verb? = previous, let v = verb {
                     verbRelations(v, preposition: nil, objects: heads)
-                    lastNouns = heads; lastRole = .verbObject
+                    lastNouns = heads; lastRole = .verbObject; lastNounsAreVerbObjects = true
                 } else if case let .copula(isExistential)? = previous {
+                    lastNounsAreVerbObjects = false
                     if isExistential || existential {
                         clauseSubject = heads; lastRole = .subject; copulaSubjects = nil; existential = false
                     } else {
@@ -335,6 +370,7 @@ struct SpiceLiteTupleExtractor {
                 } else {
                     closeVerb()
                     clauseSubject = heads; lastNouns = heads; lastRole = .subject; copulaSubjects = nil
+                    lastNounsAreVerbObjects = false
                 }
             case let .preposition(p):
                 let site: Site
@@ -345,7 +381,8 @@ struct SpiceLiteTupleExtractor {
                 case .verb?: site = verb == nil ? .none : .verb
                 case .copula?: site = .copula
                 case .nouns?:
-                    if lastRole == .verbObject, verb != nil, p != "of", p != "with" { site = .verb }
+                    if lastNounsAreVerbObjects, verb != nil, p == "with" { site = .verbIfPossessive(nouns: lastNouns ?? []) }
+                    else if lastRole == .verbObject, verb != nil, p != "of", p != "with" { site = .verb }
                     else if lastRole == .complement, copulaSubjects != nil, p != "of", p != "with" { site = .copula }
                     else { site = .nouns(lastNouns ?? []) }
                 default: site = .none
@@ -397,7 +434,7 @@ struct SpiceLiteTupleExtractor {
             }
             if case .other = phrase { return }
             beforePrevious = previous
-            previous = phrase
+            previous = phrase.shape
         }
 
         mutating func finish() { closeVerb() }

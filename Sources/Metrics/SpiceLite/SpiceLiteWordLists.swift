@@ -86,7 +86,7 @@ enum SpiceLiteWordLists {
         "very", "there", "here", "also", "just", "too", "only", "really", "well", "together", "while",
         "then", "now", "still", "almost", "nearly", "not", "so", "yet", "even", "ready", "away",
         "how", "why", "when", "where", "who", "whom", "what", "which", "that", "if", "than", "else",
-        "each", "other", "others", "do", "does", "did", "doing", "done", "is", "are", "be",
+        "each", "other", "others", "do", "does", "did", "is", "are", "be",
         "been", "being", "was", "were", "has", "have", "had", "having", "ago", "again", "already",
         "about", "upon", "out", "off", "up", "down", "over", "under", "in", "on", "at",
         "to", "with", "of", "by", "from", "into", "for", "as", "a", "an", "the", "and", "or",

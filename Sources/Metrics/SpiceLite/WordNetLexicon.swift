@@ -17,7 +17,12 @@ public struct WordNetLexicon: Sendable {
         var count: Int32
         /// Total SemCor tag count over the lemma's senses (0 when untagged).
         var semcorCount: Int32
+        /// The lexicographer file of the lemma's first sense (from its sense key), -1 when untagged.
+        var firstSenseFile: Int8 = -1
     }
+
+    /// WordNet's lexicographer file of nouns that denote man-made objects (`noun.artifact`).
+    public static let artifactFile = 6
 
     var entries: [[String: Entry]]
     /// Synset identifiers, `offset * 4 + partOfSpeech`, in WordNet's sense order, one pool per part of speech.
@@ -58,6 +63,13 @@ public struct WordNetLexicon: Sendable {
     /// The SemCor tag count of `lemma` in `pos` (0 when absent or untagged).
     public func semcorCount(_ lemma: String, _ pos: PartOfSpeech) -> Int {
         Int(entries[pos.rawValue][lemma]?.semcorCount ?? 0)
+    }
+
+    /// The lexicographer file number (`lexnames`: 6 is `noun.artifact`) of the first sense of
+    /// `lemma` in `pos`, read from its SemCor sense key; nil when that sense has no SemCor tag.
+    public func firstSenseFile(_ lemma: String, _ pos: PartOfSpeech) -> Int? {
+        guard let file = entries[pos.rawValue][lemma]?.firstSenseFile, file >= 0 else { return nil }
+        return Int(file)
     }
 
     /// WordNet's morphy: the base forms of `word` in `pos`, best first.
@@ -187,7 +199,8 @@ public struct WordNetLexicon: Sendable {
         return table
     }
 
-    /// Adds `cntlist.rev` counts (`lemma%ss_type:...  sense_number  tag_count`) to the entries.
+    /// Adds `cntlist.rev` counts (`lemma%ss_type:lex_filenum:...  sense_number  tag_count`) to the
+    /// entries, and the lexicographer file of sense number 1.
     /// `ss_type` is 1 noun, 2 verb, 3 adjective, 4 adverb, 5 adjective satellite.
     static func addSenseCounts(_ text: String, to entries: inout [[String: Entry]]) {
         var text = text
@@ -211,6 +224,12 @@ public struct WordNetLexicon: Sendable {
                 }
                 let lemma = String(decoding: UnsafeBufferPointer(rebasing: bytes[lineStart..<percent]), as: UTF8.self)
                 entries[pos.rawValue][lemma]?.semcorCount += Int32(count)
+                // "... 1 48": the sense number is the field before the count.
+                if let senseStart = (lineStart..<lastSpace).last(where: { bytes[$0] == 32 }),
+                   parseInt(bytes, (senseStart + 1)..<lastSpace) == 1, percent + 4 < lineEnd, bytes[percent + 2] == 58,
+                   let file = parseInt(bytes, (percent + 3)..<(percent + 5)) {
+                    entries[pos.rawValue][lemma]?.firstSenseFile = Int8(file)
+                }
             }
         }
     }

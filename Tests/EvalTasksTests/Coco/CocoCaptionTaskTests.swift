@@ -137,7 +137,7 @@ final class CocoCaptionMeteorTests: XCTestCase {
         let set = try CocoCaptionSet.load(annotations: Fixtures.url("captions/\(name)/refs.json"),
                                           results: Fixtures.url("captions/\(name)/cands.json"))
         var timings = StageTimings()
-        let evaluation = try CocoCaptionTask(metrics: CocoCaptionMetric.allCases, meteor: scorer).evaluate(set, timings: &timings)
+        let evaluation = try CocoCaptionTask(metrics: [.bleu, .meteor, .rouge, .cider], meteor: scorer).evaluate(set, timings: &timings)
         let report = CocoCaptionReport(evaluation)
         let expected = try Fixtures.json("captions/\(name)/expected.json") as! [String: Any]
         let corpus = expected["corpus"] as! [String: Double]

@@ -126,6 +126,43 @@ final class SpiceLiteTupleExtractorTests: XCTestCase {
                            [.attribute("slope", "snow"), .attribute("slope", "covered"), .relation("man", "ski down", "slope")])
     }
 
+    // Long, Flickr30k-style captions.
+
+    func testParticipleAfterPrepositionalPhrasesTakesTheClauseSubject() throws {
+        let caption = "a man in a blue shirt is standing on a ladder cleaning windows"
+        try assertContains(caption, [.relation("man", "in", "shirt"), .attribute("shirt", "blue"),
+                                     .relation("man", "stand on", "ladder"), .relation("man", "clean", "window")])
+        try assertLacks(caption, [.relation("shirt", "clean", "window"), .relation("ladder", "clean", "window")])
+        try assertContains("a man on a skateboard doing a trick",
+                           [.relation("man", "on", "skateboard"), .relation("man", "do", "trick")])
+    }
+
+    func testPluralSubjectWithModifiersKeepsItsVerb() throws {
+        let caption = "two young guys with shaggy hair look at their hands while hanging out in the yard"
+        try assertContains(caption, [.attribute("guy", "two"), .attribute("guy", "young"), .attribute("hair", "shaggy"),
+                                     .relation("guy", "with", "hair"), .relation("guy", "look at", "hand"),
+                                     .relation("guy", "have", "hand"), .object("yard")])
+        try assertLacks(caption, [.relation("hair", "look at", "hand")])
+    }
+
+    func testWithAfterAVerbObjectAttachesToTheVerbOnlyBeforeAPossessive() throws {
+        try assertContains("a man throwing a frisbee with his friend",
+                           [.relation("man", "throw", "frisbee"), .relation("man", "throw with", "friend")])
+        try assertLacks("a man throwing a frisbee with his friend", [.relation("frisbee", "with", "friend")])
+        try assertContains("a man sitting on a bench with his dog", [.relation("man", "sit with", "dog")])
+        try assertContains("a man wearing a hat with a feather", [.relation("hat", "with", "feather")])
+    }
+
+    func testIngWordNamingAnObjectHeadsACompound() throws {
+        XCTAssertEqual(Set(try tuples("a brick building with a clock tower")),
+                       [.object("building"), .attribute("building", "brick"), .object("tower"),
+                        .attribute("tower", "clock"), .relation("building", "with", "tower")])
+        // An -ing word whose first sense is an act stays a participle.
+        try assertContains("a woman cooking on a stove", [.relation("woman", "cook on", "stove")])
+        // So does one with an object, or one after a plural noun.
+        try assertContains("a man building a sand castle", [.relation("man", "build", "castle")])
+    }
+
     func testPrepositionWithoutObjectPassesItsSiteOn() throws {
         try assertContains("two zebras standing next to each other in a field", [.relation("zebra", "stand in", "field")])
     }

@@ -44,5 +44,15 @@ final class WordNetLexiconTests: XCTestCase {
         XCTAssertEqual(wn.synsets(of: "dog"), [02084071 * 4, 10114209 * 4])
         XCTAssertEqual(wn.synsets(of: "hot dog"), [07697537 * 4])
         XCTAssertEqual(wn.semcorCount("dog", .noun), 42)
+        XCTAssertEqual(wn.firstSenseFile("dog", .noun), 5)   // from the sense key dog%1:05:...
+    }
+
+    func testFirstSenseFileComesFromSenseNumberOne() {
+        let index = "building n 2 1 @ 2 2 02913152 00910203\n"
+        let counts = "building%1:04:00:: 2 3\nbuilding%1:06:00:: 1 48\n"
+        let wn = WordNetLexicon(files: [.noun: .init(index: index, exceptions: "")], senseCounts: counts)
+        XCTAssertEqual(wn.firstSenseFile("building", .noun), WordNetLexicon.artifactFile)
+        XCTAssertEqual(wn.semcorCount("building", .noun), 51)
+        XCTAssertNil(wn.firstSenseFile("tower", .noun))
     }
 }
