@@ -131,3 +131,22 @@ final class NocapsMeteorTests: XCTestCase {
         }
     }
 }
+
+/// SPICE-lite per nocaps domain, reported as `SPICE-lite` (needs WordNet: `WordNetLoader.setupCommand`).
+final class NocapsSpiceLiteTests: XCTestCase {
+    func testSpiceLiteIsReportedUnderItsOwnName() throws {
+        try XCTSkipUnless(WordNetLoader.isInstalled(), "WordNet is not installed; run: \(WordNetLoader.setupCommand)")
+        let set = try NocapsTaskTests.loadSample()
+        let small = NocapsCaptionSet(captions: set.captions.subset(Array(0..<30)), domains: Array(set.domains[0..<30]))
+        var timings = StageTimings()
+        let task = NocapsTask(captionTask: try CocoCaptionTask(metrics: [.cider, .spiceLite],
+                                                               spiceLite: SpiceLite(lexicon: try WordNetLoader.load())))
+        let report = NocapsReport(task.evaluate(small, timings: &timings))
+        for part in report.parts {
+            let server = NocapsReport.serverFormat(part.report)
+            XCTAssertEqual(Set(server.keys), ["CIDEr", "SPICE-lite"], part.name)
+            XCTAssertEqual(server["SPICE-lite"], part.report.corpus["SPICE-lite"], part.name)
+            XCTAssertTrue((0...1).contains(server["SPICE-lite"]!), part.name)
+        }
+    }
+}
