@@ -8,8 +8,8 @@ struct MPLUGEval: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mplug-eval",
         abstract: "Evaluate and benchmark the mPLUG vision-language model.",
-        subcommands: [CocoCommand.self, VQACommand.self, RetrievalCommand.self, TokenizeCommand.self,
-                      CaptionCommand.self, ConformanceCommand.self, CompareCommand.self, SuiteCommand.self,
-                      ReportCommand.self, SetupMeteorCommand.self]
+        subcommands: [CocoCommand.self, NocapsCommand.self, VQACommand.self, RetrievalCommand.self,
+                      TokenizeCommand.self, CaptionCommand.self, ConformanceCommand.self, CompareCommand.self,
+                      SuiteCommand.self, ReportCommand.self, SetupMeteorCommand.self]
     )
 }

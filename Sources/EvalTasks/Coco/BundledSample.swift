@@ -5,8 +5,9 @@ public enum BundledCocoSample {
     /// The sample's path relative to the package root.
     public static let relativePath = "Tests/Fixtures/captions/coco_val2014_fakecap_1000"
 
-    /// The sample directory, searching each start directory and its ancestors; nil if not found.
-    public static func locate(searchingFrom starts: [URL]) -> URL? {
+    /// The sample directory (`relativePath`, by default the COCO sample; `refs.json` and `cands.json`
+    /// inside), searching each start directory and its ancestors; nil if not found.
+    public static func locate(_ relativePath: String = relativePath, searchingFrom starts: [URL]) -> URL? {
         BundledData.locate(relativePath, containing: ["refs.json", "cands.json"], searchingFrom: starts)
     }
 }

@@ -64,6 +64,12 @@ public struct CocoCaptionSet: Sendable {
         self.candidates = candidates
     }
 
+    /// The images at `indices` (in that order), with their captions.
+    public func subset(_ indices: [Int]) -> CocoCaptionSet {
+        CocoCaptionSet(imageIDs: indices.map { imageIDs[$0] }, references: indices.map { references[$0] },
+                       candidates: indices.map { candidates[$0] })
+    }
+
     /// Reads and validates a COCO captions file (`{"images": [{"id"}], "annotations":
     /// [{"image_id", "caption"}]}`) and a COCO results file (`[{"image_id", "caption"}]`).
     public static func load(annotations: URL, results: URL) throws -> CocoCaptionSet {
@@ -116,7 +122,8 @@ public struct CocoCaptionSet: Sendable {
         return set
     }
 
-    private static func decode<T: Decodable>(_ type: T.Type, from url: URL) throws -> T {
+    /// Decodes a JSON file, with one-line errors naming the file and the failing key path.
+    static func decode<T: Decodable>(_ type: T.Type, from url: URL) throws -> T {
         let data: Data
         do {
             data = try Data(contentsOf: url)

@@ -88,6 +88,12 @@ public struct CocoCaptionReport: Sendable {
 
     /// The document as JSON (sorted keys, compact, trailing newline).
     public func jsonData() -> Data {
+        Data(JSONOutput.object([("schema", .string(Self.schema))] + jsonMembers()).bytes())
+    }
+
+    /// The members of the document after `schema`: `corpus`, `imgToEval`, `image_order`,
+    /// `diagnostics`, `stats` (also the per-domain members of the nocaps document).
+    func jsonMembers() -> [(String, JSONOutput)] {
         func byImage<T>(_ values: [String: T], _ transform: (T) -> JSONOutput) -> JSONOutput {
             .object(values.map { ($0.key, transform($0.value)) })
         }
@@ -97,11 +103,7 @@ public struct CocoCaptionReport: Sendable {
             case let .string(value): return .string(value)
             }
         }
-        func bleu(_ counts: BleuCounts) -> JSONOutput {
-            let four = { (v: SIMD4<Int>) in JSONOutput.array((0..<4).map { .int(v[$0]) }) }
-            return .object([("testlen", .int(counts.testLength)), ("reflen", .int(counts.referenceLength)),
-                            ("guess", four(counts.guess)), ("correct", four(counts.correct))])
-        }
+        let bleu = Self.json
         var diagnosticsMembers: [(String, JSONOutput)] = []
         if let totals = diagnostics.bleuTotals { diagnosticsMembers.append(("bleu_totalcomps", bleu(totals))) }
         if let meteor = diagnostics.meteorSegmentStats { diagnosticsMembers.append(("meteor_segment_stats", byImage(meteor) { .string($0) })) }
@@ -124,7 +126,6 @@ public struct CocoCaptionReport: Sendable {
             }))
         }
         var members: [(String, JSONOutput)] = [
-            ("schema", .string(Self.schema)),
             ("corpus", .object(corpus.map { ($0.key, .double($0.value)) })),
             ("imgToEval", byImage(imgToEval) { image in
                 .object([("image_id", imageID(image.imageID))] + image.scores.map { ($0.key, .double($0.value)) })
@@ -136,11 +137,18 @@ public struct CocoCaptionReport: Sendable {
         if let ci95 {
             members.append(("ci95", .object(ci95.map { ($0.key, .array([.double($0.value.lower), .double($0.value.upper)])) })))
         }
-        return Data(JSONOutput.object(members).bytes())
+        return members
+    }
+
+    /// Summed BLEU counts as `{"testlen", "reflen", "guess", "correct"}` (pycocoevalcap's `totalcomps` keys).
+    static func json(_ counts: BleuCounts) -> JSONOutput {
+        let four = { (v: SIMD4<Int>) in JSONOutput.array((0..<4).map { .int(v[$0]) }) }
+        return .object([("testlen", .int(counts.testLength)), ("reflen", .int(counts.referenceLength)),
+                        ("guess", four(counts.guess)), ("correct", four(counts.correct))])
     }
 
     /// Corpus scores in pycocoevalcap's order, then any others by name.
-    private var orderedCorpus: [(String, Double)] {
+    var orderedCorpus: [(String, Double)] {
         let order = ["Bleu_1", "Bleu_2", "Bleu_3", "Bleu_4", "METEOR", "ROUGE_L", "CIDEr"]
         return corpus.sorted { (order.firstIndex(of: $0.key) ?? order.count, $0.key) < (order.firstIndex(of: $1.key) ?? order.count, $1.key) }
     }
