@@ -26,6 +26,8 @@ struct NocapsCommand: ParsableCommand {
     @Option(help: "Write a Markdown table (one row per domain) to this file.")
     var markdown: String?
 
+    @OptionGroup var bootstrap: BootstrapOptions
+
     func run() throws {
         keepFreedMemoryInTheHeap()
         let progress = TerminalProgress(label: "nocaps")
@@ -35,12 +37,18 @@ struct NocapsCommand: ParsableCommand {
             let (annotationsURL, resultsURL) = try inputs.files(bundledSample: NocapsCaptionSet.bundledSamplePath)
             progress.show("reading \(annotationsURL.lastPathComponent) and \(resultsURL.lastPathComponent)")
             let set = try NocapsCaptionSet.load(annotations: annotationsURL, results: resultsURL)
-            let report = NocapsReport(task.evaluate(set, timings: &timings, progress: progress.show))
+            let evaluation = task.evaluate(set, timings: &timings, progress: progress.show)
+            let report = NocapsReport(evaluation) { bootstrap.intervals(for: $0) }
             if let json { try writeOutput(report.jsonData(), to: json) }
             if let markdown { try writeOutput(Data(report.markdownTable().utf8), to: markdown) }
             return report
         }
         progress.clear()
         print(report.textTable(), terminator: "")
+        for part in report.parts {
+            if let intervals = part.report.ci95 {
+                print("\(part.name): " + intervalLines(intervals, replicates: bootstrap.bootstrap), terminator: "")
+            }
+        }
     }
 }

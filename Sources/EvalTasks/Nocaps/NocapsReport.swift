@@ -1,10 +1,12 @@
 import Foundation
+import Metrics
 
 /// The versioned result document of `mplug-eval nocaps` (`"schema": "mplug-eval.nocaps/1"`).
 ///
 /// * `domains[D]` for D in `in-domain`, `near-domain`, `out-domain` (those with images) and
 ///   `entire`: `n_images`, `bleu_totalcomps`, and the members of the coco document (`corpus`,
-///   `imgToEval`, `image_order`, `diagnostics`, `stats`; see `CocoCaptionReport`) of that subset.
+///   `imgToEval`, `image_order`, `diagnostics`, `stats`, and `ci95` with `--bootstrap`; see
+///   `CocoCaptionReport`) of that subset.
 ///   Key names and the raw 0–1 scale are pycocoevalcap's.
 /// * `server_format[D]`: the corpus scores under the nocaps EvalAI names (`B1`…`B4`, `METEOR`,
 ///   `ROUGE-L`, `CIDEr`, and `SPICE-lite`, never `SPICE`), raw scale (leaderboards show ×100).
@@ -14,8 +16,11 @@ public struct NocapsReport: Sendable {
     /// Per part (`NocapsEvaluation.parts` order): its name and its coco report.
     public var parts: [(name: String, report: CocoCaptionReport)]
 
-    public init(_ evaluation: NocapsEvaluation) {
-        parts = evaluation.parts.map { ($0.name, CocoCaptionReport($0.evaluation)) }
+    /// - Parameter intervals: bootstrap intervals of one part's corpus scores (resampling that part's
+    ///   images), written as `domains[D].ci95`; nil for none.
+    public init(_ evaluation: NocapsEvaluation,
+                intervals: (CocoCaptionEvaluation) -> [String: ConfidenceInterval]? = { _ in nil }) {
+        parts = evaluation.parts.map { ($0.name, CocoCaptionReport($0.evaluation, ci95: intervals($0.evaluation))) }
     }
 
     /// The report of part `name`, if evaluated.

@@ -101,6 +101,26 @@ final class NocapsTaskTests: XCTestCase {
         XCTAssertTrue(report.markdownTable().contains("| entire | 12 |"), report.markdownTable())
     }
 
+    func testBootstrapIntervalsPerDomainAreDeterministicAndContainThePointEstimate() throws {
+        let set = try Self.loadSample()
+        let small = NocapsCaptionSet(captions: set.captions.subset(Array(0..<60)), domains: Array(set.domains[0..<60]))
+        var timings = StageTimings()
+        let evaluation = NocapsTask(captionTask: try CocoCaptionTask(metrics: [.bleu, .cider])).evaluate(small, timings: &timings)
+        let intervals = { (part: CocoCaptionEvaluation) in Bootstrap.intervals(for: part, replicates: 200, seed: 5) }
+        let report = NocapsReport(evaluation, intervals: intervals)
+        XCTAssertEqual(report.jsonData(), NocapsReport(evaluation, intervals: intervals).jsonData())
+        for part in report.parts {
+            let ci95 = try XCTUnwrap(part.report.ci95, part.name)
+            for metric in ["Bleu_4", "CIDEr"] {
+                let value = try XCTUnwrap(part.report.corpus[metric])
+                XCTAssertTrue(try XCTUnwrap(ci95[metric]).contains(value), "\(part.name) \(metric)")
+            }
+        }
+        let document = try JSONSerialization.jsonObject(with: report.jsonData()) as! [String: Any]
+        let entire = (document["domains"] as! [String: Any])["entire"] as! [String: Any]
+        XCTAssertEqual(((entire["ci95"] as! [String: Any])["CIDEr"] as! [Double]).count, 2)
+    }
+
     func testServerFormatNeverCallsSpiceLiteSpice() {
         let names = NocapsReport.serverColumns.map(\.server)
         XCTAssertEqual(names, ["B1", "B2", "B3", "B4", "METEOR", "ROUGE-L", "CIDEr", "SPICE-lite"])
