@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "mplug-eval", targets: ["mplug-eval"]),
+        .executable(name: "mplug-bench", targets: ["mplug-bench"]),
         .library(name: "Metrics", targets: ["Metrics"]),
         .library(name: "MPLUGModel", targets: ["MPLUGModel"]),
     ],
@@ -22,8 +23,11 @@ let package = Package(
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG"),
 
         // MARK: Tensor math: float32 tensors, sgemm through OpenBLAS, vectorized element-wise kernels
-        .target(name: "TensorMath", dependencies: ["COpenBLAS"],
+        .target(name: "TensorMath", dependencies: ["COpenBLAS", "CBF16GEMM"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
+
+        // bf16 GEMM (AVX512-BF16 `vdpbf16ps` with a portable fallback; Debian's OpenBLAS lacks sbgemm).
+        .target(name: "CBF16GEMM", path: "Sources/CBF16GEMM"),
 
         // MARK: Data and images: safetensors, .pth (restricted pickle), .npy, PNG/JPEG, PIL-exact resize
         .target(name: "DataIO", dependencies: ["CPNG", "CJPEG"]),
@@ -48,15 +52,23 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // MARK: Throughput suite: FLOP counts, timing harness, reports (`mplug-bench`)
+        .target(name: "BenchSuite", dependencies: ["TensorMath", "MPLUGModel", "DataIO", "COpenBLAS"]),
+        .executableTarget(name: "mplug-bench", dependencies: [
+            "BenchSuite",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
         // MARK: Tests (mirror the modules; fixtures in Tests/Fixtures, see its README)
         .target(name: "TestSupport", path: "Sources/TestSupport"),
-        .testTarget(name: "TensorMathTests", dependencies: ["TensorMath"]),
+        .testTarget(name: "TensorMathTests", dependencies: ["TensorMath", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "MetricResources", "TestSupport"]),
         .testTarget(name: "MetricResourcesTests", dependencies: ["MetricResources", "Metrics"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
         .testTarget(name: "DataIOTests", dependencies: ["DataIO", "TestSupport"]),
         .testTarget(name: "MPLUGModelTests", dependencies: ["MPLUGModel", "DataIO", "TestSupport"]),
         .testTarget(name: "EvalTasksTests", dependencies: ["EvalTasks", "Metrics", "MPLUGModel", "DataIO", "TestSupport"]),
+        .testTarget(name: "BenchSuiteTests", dependencies: ["BenchSuite", "TestSupport"]),
 
         // MARK: Micro-benchmarks (package-benchmark): `swift package benchmark`
         .executableTarget(name: "KernelBenchmarks", dependencies: [

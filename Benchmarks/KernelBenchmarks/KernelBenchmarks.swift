@@ -1,25 +1,67 @@
-// Micro-benchmarks of the tensor kernels. Run: `swift package benchmark` (release build).
-// Speed is measured here and in `mplug-bench`, never in unit tests.
+// Micro-benchmarks of the tensor kernels at mPLUG-base shapes. Run: `swift package benchmark`
+// (release build). Speed is measured here and in `mplug-bench`, never in unit tests.
 import Benchmark
 import COpenBLAS
 import TensorMath
 
+/// ViT-B/16 at 384 px: 577 tokens of width 768, MLP 3072, 12 heads of 64.
+private let tokens = 577, width = 768, inner = 3072, heads = 12
+
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput, .peakMemoryResident],
                                            maxDuration: .seconds(2))
-    print("OpenBLAS core: \(String(cString: openblas_get_corename()))")
+    print("OpenBLAS core: \(Gemm.coreName); bf16 kernel: \(BF16GEMM.activeKernel.rawValue)")
+    var rng = SeededGenerator(seed: 7)
+    let x = rng.normalTensor([1, tokens, width], std: 1)
+    let fcWeight = rng.normalTensor([inner, width], std: 0.03)   // nn.Linear layout [out, in]
+    let fcBias = rng.normalTensor([inner], std: 0.05)
 
-    // sgemm at the ViT-B/16 MLP shape (577 tokens x 768 -> 3072).
-    Benchmark("cblas_sgemm 577x768x3072") { benchmark in
-        let m = 577, k = 768, n = 3072
-        let a = [Float](repeating: 0.5, count: m * k)
-        let b = [Float](repeating: 0.25, count: k * n)
-        var c = [Float](repeating: 0, count: m * n)
-        benchmark.startMeasurement()
+    // The fp32 GEMM funnel (OpenBLAS sgemm) through `linear`: 577x768 · (3072x768)ᵀ.
+    Benchmark("linear fp32 577x768→3072 (sgemm)") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(linear(x, weight: fcWeight, bias: fcBias)) }
+    }
+
+    // The same product with the weight packed once as bf16 (avx512bf16 when available).
+    let packed = try! PackedBF16Matrix(fcWeight.storage, inputCount: width, outputCount: inner, layout: .outputsByInputs)
+    Benchmark("linear bf16 577x768→3072 (\(BF16GEMM.activeKernel.rawValue))") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(linear(x, packedWeight: packed, bias: fcBias)) }
+    }
+    Benchmark("linear bf16 577x768→3072 (portable)") { benchmark in
+        BF16GEMM.forcePortable(true)
+        defer { BF16GEMM.forcePortable(false) }
+        for _ in benchmark.scaledIterations { blackHole(linear(x, packedWeight: packed, bias: fcBias)) }
+    }
+
+    // Row softmax over attention scores of one head (577 x 577).
+    let scores = rng.normalTensor([tokens, tokens], std: 3)
+    Benchmark("softmax rows 577x577") { benchmark in
         for _ in benchmark.scaledIterations {
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
-                        1, a, Int32(k), b, Int32(n), 0, &c, Int32(n))
+            var s = scores
+            s.softmaxRows()
+            blackHole(s)
         }
-        blackHole(c)
+    }
+
+    let gamma = Tensor(shape: [width], repeating: 1), beta = Tensor(shape: [width])
+    Benchmark("LayerNorm 577x768") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(x.layerNormalized(gamma: gamma, beta: beta, eps: 1e-5)) }
+    }
+
+    let hidden = rng.normalTensor([tokens, inner], std: 1)
+    Benchmark("GELU (erf) 577x3072") { benchmark in
+        for _ in benchmark.scaledIterations {
+            var h = hidden
+            h.apply(.gelu)
+            blackHole(h)
+        }
+    }
+
+    // Self-attention of one ViT layer: 12 heads over 577 tokens from a fused Q|K|V [1, 577, 2304].
+    let qkv = rng.normalTensor([1, tokens, 3 * width], std: 1)
+    Benchmark("attention 12 heads 577x577x64") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(multiHeadAttention(query: HeadBlock(qkv), key: HeadBlock(qkv, column: width),
+                                         value: HeadBlock(qkv, column: 2 * width), heads: heads, headDim: width / heads))
+        }
     }
 }

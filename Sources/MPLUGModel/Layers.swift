@@ -4,9 +4,15 @@ import TensorMath
 public struct Linear: Sendable {
     public var weight: Tensor
     public var bias: Tensor?
-    public var inWidth: Int { weight.shape[1] }
-    public var outWidth: Int { weight.shape[0] }
-    public func callAsFunction(_ x: Tensor) -> Tensor { linear(x, weight: weight, bias: bias) }
+    /// Set by `MPLUGModel.withBF16Weights()`: the weight packed as bf16 (then `weight` is empty)
+    /// and products go through the bf16 GEMM.
+    public var packedWeight: PackedBF16Matrix?
+    public var inWidth: Int { packedWeight?.inputCount ?? weight.shape[1] }
+    public var outWidth: Int { packedWeight?.outputCount ?? weight.shape[0] }
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        if let packedWeight { return linear(x, packedWeight: packedWeight, bias: bias) }
+        return linear(x, weight: weight, bias: bias)
+    }
 }
 
 /// LayerNorm over the last dimension with learned `gamma`/`beta`.

@@ -32,19 +32,27 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     precondition(weight.shape.count == 2 && weight.shape[1] == x.lastDimension,
                  "linear: input \(x.shape) does not match weight \(weight.shape)")
     let rows = x.rowCount, inWidth = weight.shape[1], outWidth = weight.shape[0]
+    return linearResult(x, outWidth: outWidth, bias: bias) { a, c in
+        weight.storage.withUnsafeBufferPointer { w in
+            Gemm.multiply(m: rows, n: outWidth, k: inWidth, a: a, lda: inWidth, b: w.baseAddress!, ldb: inWidth,
+                          transposeB: true, beta: bias == nil ? 0 : 1, c: c, ldc: outWidth)
+        }
+    }
+}
+
+/// The `[..., outWidth]` result of a linear layer on `x`: filled with the `bias` rows (if any),
+/// then `product(x, result)` stores `x · Wᵀ` into it (adding to the bias when there is one).
+func linearResult(_ x: Tensor, outWidth: Int, bias: Tensor?,
+                  _ product: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) -> Tensor {
+    let rows = x.rowCount
     var out = Tensor(shape: Array(x.shape.dropLast()) + [outWidth])
+    guard rows > 0, outWidth > 0 else { return out }
     out.storage.withUnsafeMutableBufferPointer { c in
         if let bias {
-            precondition(bias.count == outWidth, "linear: bias \(bias.shape) does not match weight \(weight.shape)")
+            precondition(bias.count == outWidth, "linear: bias \(bias.shape) does not match \(outWidth) outputs")
             for r in 0..<rows { for j in 0..<outWidth { c[r * outWidth + j] = bias.storage[j] } }
         }
-        x.storage.withUnsafeBufferPointer { a in
-            weight.storage.withUnsafeBufferPointer { w in
-                Gemm.multiply(m: rows, n: outWidth, k: inWidth, a: a.baseAddress!, lda: inWidth,
-                              b: w.baseAddress!, ldb: inWidth, transposeB: true,
-                              beta: bias == nil ? 0 : 1, c: c.baseAddress!, ldc: outWidth)
-            }
-        }
+        x.storage.withUnsafeBufferPointer { a in product(a.baseAddress!, c.baseAddress!) }
     }
     return out
 }

@@ -7,18 +7,27 @@ public struct Tensor: Sendable, Equatable {
     public var shape: [Int]
     /// `shape.product` elements in row-major order.
     public var storage: [Float]
+    /// Counts this tensor's bytes in `TensorMemory` while any copy of it is alive.
+    private var lifetime: StorageLifetime
 
     /// A tensor over `storage`, whose count must equal the product of `shape`.
     public init(shape: [Int], storage: [Float]) {
         precondition(shape.reduce(1, *) == storage.count, "Tensor: \(storage.count) elements do not fill shape \(shape)")
         self.shape = shape
         self.storage = storage
+        self.lifetime = StorageLifetime(bytes: storage.count * MemoryLayout<Float>.size)
     }
 
     /// A tensor of `shape` filled with `value`.
     public init(shape: [Int], repeating value: Float = 0) {
         self.shape = shape
         self.storage = [Float](repeating: value, count: shape.reduce(1, *))
+        self.lifetime = StorageLifetime(bytes: storage.count * MemoryLayout<Float>.size)
+    }
+
+    /// Equal shapes and elements (the memory bookkeeping is not compared).
+    public static func == (lhs: Tensor, rhs: Tensor) -> Bool {
+        lhs.shape == rhs.shape && lhs.storage == rhs.storage
     }
 
     /// Number of elements.
@@ -30,7 +39,10 @@ public struct Tensor: Sendable, Equatable {
 
     /// The same elements under another shape with the same element count.
     public func reshaped(_ newShape: [Int]) -> Tensor {
-        Tensor(shape: newShape, storage: storage)
+        precondition(newShape.reduce(1, *) == storage.count, "Tensor: \(storage.count) elements do not fill shape \(newShape)")
+        var view = self   // shares storage and its memory bookkeeping
+        view.shape = newShape
+        return view
     }
 
     /// Rows `range` of the `[rowCount, lastDimension]` view, as a `[range.count, lastDimension]` tensor.
