@@ -61,16 +61,24 @@ struct BertAttention: Sendable {
                       norm: b.layerNorm("\(prefix).output.LayerNorm", width: hidden, eps: eps), heads: heads)
     }
 
-    /// Self-attention over `x [B, L, H]`. With `cache` (`[B, T, 2H]` K|V of earlier positions) the new
-    /// positions attend to the cache plus themselves; returns the output and the extended K|V.
-    func selfAttend(_ x: Tensor, keyBias: Tensor?, causal: Bool, cache: Tensor? = nil) -> (Tensor, Tensor) {
+    /// Self-attention over `x [B, L, H]`, reading K and V in place from the fused projection.
+    func selfAttend(_ x: Tensor, keyBias: Tensor?, causal: Bool) -> Tensor {
         let h = width
         let qkv = queryKeyValue!(x)
-        let newKV = qkv.columns(h..<(3 * h))
-        let kv = cache.map { Tensor.concatenateSequences([$0, newKV]) } ?? newKV
-        let context = multiHeadAttention(query: HeadBlock(qkv), key: HeadBlock(kv), value: HeadBlock(kv, column: h),
+        let context = multiHeadAttention(query: HeadBlock(qkv), key: HeadBlock(qkv, column: h), value: HeadBlock(qkv, column: 2 * h),
                                          heads: heads, headDim: h / heads, keyBias: keyBias, causal: causal)
-        return (finish(context, residual: x), kv)
+        return finish(context, residual: x)
+    }
+
+    /// Causal self-attention of new positions `x [B, L, H]` that follow the positions in `cache`:
+    /// their K|V are appended to `cache`, then they attend to every cached position.
+    func selfAttend(_ x: Tensor, cache: inout KeyValueCache) -> Tensor {
+        let h = width
+        let qkv = queryKeyValue!(x)
+        cache.append(qkv, fromColumn: h)
+        let context = multiHeadAttention(query: HeadBlock(qkv), key: cache.block(column: 0), value: cache.block(column: h),
+                                         heads: heads, headDim: h / heads, causal: true)
+        return finish(context, residual: x)
     }
 
     /// The memory's fused K|V `[Bm, Lm, 2H]` for `crossAttend` (computed once per memory).

@@ -36,20 +36,76 @@ struct LanguageModelHead: Sendable {
     }
 }
 
-/// Self-attention K|V of the positions decoded so far, per layer `[rows, T, 2H]`, plus each layer's
+/// One layer's self-attention K|V of the positions decoded so far: `[rows, capacity, 2H]`, of which
+/// the first `length` positions are filled. Appends write in place; the capacity doubles when full.
+struct KeyValueCache: Sendable {
+    private(set) var buffer: Tensor
+    private(set) var length = 0
+
+    init(rows: Int, width: Int, capacity: Int = 32) {
+        buffer = Tensor(shape: [rows, max(capacity, 1), width])
+    }
+
+    var rows: Int { buffer.shape[0] }
+    var capacity: Int { buffer.shape[1] }
+    var width: Int { buffer.shape[2] }
+
+    /// Columns `column ..< column + width` of `source [rows, n, *]` appended as positions `length ..< length + n`.
+    mutating func append(_ source: Tensor, fromColumn column: Int) {
+        let n = source.shape[1], sourceWidth = source.shape[2]
+        precondition(source.shape[0] == rows && column + width <= sourceWidth, "KeyValueCache: \(source.shape) vs \(buffer.shape)")
+        if length + n > capacity { buffer = copyingRows(Array(0..<rows), capacity: max(2 * capacity, length + n)) }
+        let w = width, cap = capacity, start = length, rowCount = rows
+        buffer.storage.withUnsafeMutableBufferPointer { dst in
+            source.storage.withUnsafeBufferPointer { src in
+                for r in 0..<rowCount {
+                    for t in 0..<n {
+                        (dst.baseAddress! + (r * cap + start + t) * w)
+                            .update(from: src.baseAddress! + (r * n + t) * sourceWidth + column, count: w)
+                    }
+                }
+            }
+        }
+        length += n
+    }
+
+    /// Keeps rows `parents` (in this order; repeats allowed): beam reordering and pruning.
+    mutating func selectRows(_ parents: [Int]) {
+        if parents == Array(0..<rows) { return }
+        buffer = copyingRows(parents, capacity: capacity)
+    }
+
+    /// The filled positions as attention keys/values starting at `column`.
+    func block(column: Int) -> HeadBlock { HeadBlock(buffer, column: column, length: length) }
+
+    private func copyingRows(_ rowIndices: [Int], capacity newCapacity: Int) -> Tensor {
+        var out = Tensor(shape: [rowIndices.count, newCapacity, width])
+        let w = width, cap = capacity, filled = length * width
+        out.storage.withUnsafeMutableBufferPointer { dst in
+            buffer.storage.withUnsafeBufferPointer { src in
+                for (i, r) in rowIndices.enumerated() {
+                    (dst.baseAddress! + i * newCapacity * w).update(from: src.baseAddress! + r * cap * w, count: filled)
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// The decoder's incremental state: each layer's self-attention `KeyValueCache`, plus each layer's
 /// memory K|V computed once (`[Bm, Lm, 2H]`, shared by the beams of one example through `memoryRow`).
 public struct DecoderCache: Sendable {
-    var selfKeyValues: [Tensor?]
+    var selfKeyValues: [KeyValueCache]
     var memoryKeyValues: [Tensor]
     var memoryBias: Tensor
     /// For every decoder row, the memory row it reads.
     var memoryRow: [Int]
     /// Positions already in the cache.
-    var length: Int = 0
+    var length: Int { selfKeyValues.first?.length ?? 0 }
 
     /// Keeps rows `parents` (in this order; repeats allowed) — beam reordering and pruning.
     mutating func selectRows(_ parents: [Int], memoryRow newMemoryRow: [Int]) {
-        selfKeyValues = selfKeyValues.map { $0?.gathering(parents) }
+        for i in selfKeyValues.indices { selfKeyValues[i].selectRows(parents) }
         memoryRow = newMemoryRow
     }
 }
@@ -77,7 +133,7 @@ struct TextDecoder: Sendable {
         let selfBias = mask.map { additiveKeyBias(mask: $0, masked: textMaskValue) }
         for (i, layer) in layers.enumerated() {
             let cross = layer.crossAttention!
-            x = layer.attention.selfAttend(x, keyBias: selfBias, causal: true).0
+            x = layer.attention.selfAttend(x, keyBias: selfBias, causal: true)
             x = cross.crossAttend(x, memoryKV: cross.memoryKeyValues(memory.states), memoryBias: memory.bias, keyBatch: memoryRow)
             x = layer.feedForward(x)
             trace?.record("\(tracePrefix)_layer\(i)", x)
@@ -87,7 +143,7 @@ struct TextDecoder: Sendable {
 
     /// An empty cache for decoding against `memory`, with the memory K|V of every layer computed once.
     func makeCache(memory: DecoderMemory, memoryRow: [Int]) -> DecoderCache {
-        DecoderCache(selfKeyValues: Array(repeating: nil, count: layers.count),
+        DecoderCache(selfKeyValues: layers.map { KeyValueCache(rows: memoryRow.count, width: 2 * $0.attention.width) },
                      memoryKeyValues: layers.map { $0.crossAttention!.memoryKeyValues(memory.states) },
                      memoryBias: memory.bias, memoryRow: memoryRow)
     }
@@ -97,13 +153,11 @@ struct TextDecoder: Sendable {
     func step(tokens: [Int], cache: inout DecoderCache) throws -> Tensor {
         var x = try embeddings(tokens.map { [$0] }, positionOffset: cache.length)
         for (i, layer) in layers.enumerated() {
-            let (y, kv) = layer.attention.selfAttend(x, keyBias: nil, causal: true, cache: cache.selfKeyValues[i])
-            cache.selfKeyValues[i] = kv
+            let y = layer.attention.selfAttend(x, cache: &cache.selfKeyValues[i])
             x = layer.crossAttention!.crossAttend(y, memoryKV: cache.memoryKeyValues[i], memoryBias: cache.memoryBias,
                                                   keyBatch: cache.memoryRow)
             x = layer.feedForward(x)
         }
-        cache.length += 1
         return head(x).reshaped([tokens.count, head.decoder.outWidth])
     }
 }

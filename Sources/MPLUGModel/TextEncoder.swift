@@ -16,7 +16,7 @@ struct TextEncoder: Sendable {
         trace?.record("\(tracePrefix)_embeddings", x)
         let bias = additiveKeyBias(mask: mask, masked: textMaskValue)
         for (i, layer) in layers.enumerated() {
-            x = layer.feedForward(layer.attention.selfAttend(x, keyBias: bias, causal: false).0)
+            x = layer.feedForward(layer.attention.selfAttend(x, keyBias: bias, causal: false))
             trace?.record("\(tracePrefix)_layer\(i)", x)
         }
         return x
@@ -68,14 +68,14 @@ struct FusionEncoder: Sendable {
         for (j, layer) in layers.enumerated() {
             switch schedule.kind(ofLayer: j) {
             case .coattention:
-                let attended = layer.attention.selfAttend(text, keyBias: textBias, causal: false).0
+                let attended = layer.attention.selfAttend(text, keyBias: textBias, causal: false)
                 let crossed = layer.crossAttention!.crossAttend(attended, memoryKV: layer.crossAttention!.memoryKeyValues(image),
                                                                 memoryBias: imageBias)
                 text = layer.feedForward(crossed)
                 trace?.record("fusion_layer\(j)_out", text)
             case .connected:
                 let joined = Tensor.concatenateSequences([image, text])
-                let y = layer.feedForward(layer.attention.selfAttend(joined, keyBias: joinedBias, causal: false).0)
+                let y = layer.feedForward(layer.attention.selfAttend(joined, keyBias: joinedBias, causal: false))
                 trace?.record("fusion_layer\(j)_out", y)
                 image.add(y.sequenceSlice(0..<imageTokens))
                 text = y.sequenceSlice(imageTokens..<(imageTokens + textTokens))

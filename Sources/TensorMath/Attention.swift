@@ -1,21 +1,28 @@
 import Foundation
 
-/// A block of columns of a rank-3 tensor `[batch, length, width]` holding per-head features:
-/// columns `column ..< column + heads·headDim`. Lets fused QKV (or KV) projections be read in place.
+/// A block of columns of a rank-3 tensor `[batch, capacity, width]` holding per-head features:
+/// columns `column ..< column + heads·headDim` of the first `length` positions (all by default).
+/// Lets fused QKV (or KV) projections and partly filled K/V caches be read in place.
 public struct HeadBlock {
     public var tensor: Tensor
     public var column: Int
-    public init(_ tensor: Tensor, column: Int = 0) {
+    public var length: Int
+    public init(_ tensor: Tensor, column: Int = 0, length: Int? = nil) {
         precondition(tensor.shape.count == 3, "HeadBlock: expected [batch, length, width], got \(tensor.shape)")
+        precondition(length ?? 0 <= tensor.shape[1], "HeadBlock: length \(length ?? 0) exceeds \(tensor.shape)")
         self.tensor = tensor
         self.column = column
+        self.length = length ?? tensor.shape[1]
     }
     var batch: Int { tensor.shape[0] }
-    var length: Int { tensor.shape[1] }
     var stride: Int { tensor.shape[2] }
+    /// Elements from one batch entry to the next.
+    var batchStride: Int { tensor.shape[1] * tensor.shape[2] }
 }
 
-/// Scaled dot-product multi-head attention through GEMMs, one `(batch, head)` pair at a time.
+/// Scaled dot-product multi-head attention through GEMMs, one `(group, head)` pair at a time, where a
+/// group is a run of consecutive query batches reading the same key batch (e.g. the beams of one
+/// example): their query rows are contiguous, so one GEMM computes all their scores.
 ///
 /// Heads split the feature dimension into contiguous chunks of `headDim`. For query batch `b` the
 /// keys/values of batch `keyBatch[b]` are used (identity if nil; lets beams share one memory).
@@ -27,46 +34,52 @@ public func multiHeadAttention(query: HeadBlock, key: HeadBlock, value: HeadBloc
                                keyBias: Tensor? = nil, causal: Bool = false, keyBatch: [Int]? = nil) -> Tensor {
     let batch = query.batch, lq = query.length, lk = key.length, width = heads * headDim
     precondition(key.length == value.length && key.batch == value.batch, "attention: key/value shapes differ")
+    precondition(lq == query.tensor.shape[1], "attention: the query block must use all \(query.tensor.shape[1]) positions")
     precondition(keyBatch?.count ?? batch == batch, "attention: keyBatch must have one entry per query batch")
     if let keyBias { precondition(keyBias.count == key.batch * lk, "attention: keyBias \(keyBias.shape) vs keys [\(key.batch), \(lk)]") }
     let scale = 1 / Float(headDim).squareRoot()
     var out = Tensor(shape: [batch, lq, width])
-    var scores = [Float](repeating: 0, count: lq * lk)
+    // Runs of consecutive query batches with the same key batch.
+    var groups: [(first: Int, count: Int, keyBatch: Int)] = []
+    for b in 0..<batch {
+        let kvb = keyBatch?[b] ?? b
+        if let last = groups.last, last.keyBatch == kvb { groups[groups.count - 1].count += 1 } else { groups.append((b, 1, kvb)) }
+    }
+    let largestGroup = groups.map(\.count).max() ?? 0
+    var scores = [Float](repeating: 0, count: largestGroup * lq * lk)
     let causalOffset = lk - lq
+    let emptyBias = [Float]()
     query.tensor.storage.withUnsafeBufferPointer { qb in
     key.tensor.storage.withUnsafeBufferPointer { kb in
     value.tensor.storage.withUnsafeBufferPointer { vb in
+    (keyBias?.storage ?? emptyBias).withUnsafeBufferPointer { mb in
     out.storage.withUnsafeMutableBufferPointer { ob in
     scores.withUnsafeMutableBufferPointer { sb in
         let s = sb.baseAddress!
-        for b in 0..<batch {
-            let kvb = keyBatch?[b] ?? b
+        for group in groups {
+            let rows = group.count * lq, kvb = group.keyBatch
+            let bias = keyBias == nil ? nil : mb.baseAddress! + kvb * lk
             for h in 0..<heads {
-                let q = qb.baseAddress! + b * lq * query.stride + query.column + h * headDim
-                let k = kb.baseAddress! + kvb * lk * key.stride + key.column + h * headDim
-                let v = vb.baseAddress! + kvb * lk * value.stride + value.column + h * headDim
-                Gemm.multiply(m: lq, n: lk, k: headDim, alpha: scale, a: q, lda: query.stride,
+                let q = qb.baseAddress! + group.first * query.batchStride + query.column + h * headDim
+                let k = kb.baseAddress! + kvb * key.batchStride + key.column + h * headDim
+                let v = vb.baseAddress! + kvb * value.batchStride + value.column + h * headDim
+                Gemm.multiply(m: rows, n: lk, k: headDim, alpha: scale, a: q, lda: query.stride,
                               b: k, ldb: key.stride, transposeB: true, c: s, ldc: lk)
-                parallelChunks(count: lq, costPerItem: lk * 6) { rows in
-                    for i in rows {
+                parallelChunks(count: rows, costPerItem: lk * 6) { range in
+                    for i in range {
                         let row = s + i * lk
                         // Keys after the query's position get −10000 instead of the key bias
                         // (official: (1 − causal·padding)·(−10000)).
-                        let visible = causal ? max(0, min(lk, i + causalOffset + 1)) : lk
-                        if let keyBias {
-                            keyBias.storage.withUnsafeBufferPointer { mb in
-                                let m = mb.baseAddress! + kvb * lk
-                                for j in 0..<visible { row[j] += m[j] }
-                            }
-                        }
+                        let visible = causal ? max(0, min(lk, i % lq + causalOffset + 1)) : lk
+                        if let bias { for j in 0..<visible { row[j] += bias[j] } }
                         for j in visible..<lk { row[j] += -10000 }
                         softmaxInPlace(row, count: lk)
                     }
                 }
-                Gemm.multiply(m: lq, n: headDim, k: lk, a: s, lda: lk, b: v, ldb: value.stride,
-                              c: ob.baseAddress! + b * lq * width + h * headDim, ldc: width)
+                Gemm.multiply(m: rows, n: headDim, k: lk, a: s, lda: lk, b: v, ldb: value.stride,
+                              c: ob.baseAddress! + group.first * lq * width + h * headDim, ldc: width)
             }
         }
-    }}}}}
+    }}}}}}
     return out
 }

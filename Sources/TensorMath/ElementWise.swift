@@ -18,10 +18,9 @@ extension Tensor {
             parallelChunks(count: n, costPerItem: 8) { range in
                 switch activation {
                 case .gelu:
-                    let s: Float = 0.70710678118654752
-                    for i in range { let v = p[i]; p[i] = 0.5 * v * (1 + erff(v * s)) }
+                    geluInPlace(p + range.lowerBound, count: range.count)
                 case .quickGelu:
-                    for i in range { let v = p[i]; p[i] = v / (1 + expf(-1.702 * v)) }
+                    quickGeluInPlace(p + range.lowerBound, count: range.count)
                 }
             }
         }
@@ -111,15 +110,4 @@ extension Tensor {
         }
         return out
     }
-}
-
-/// Softmax of `count` contiguous floats in place.
-@inline(__always)
-func softmaxInPlace(_ p: UnsafeMutablePointer<Float>, count d: Int) {
-    var m = -Float.infinity
-    for j in 0..<d { m = max(m, p[j]) }
-    var s: Float = 0
-    for j in 0..<d { let e = expf(p[j] - m); p[j] = e; s += e }
-    let inv = 1 / s
-    for j in 0..<d { p[j] *= inv }
 }

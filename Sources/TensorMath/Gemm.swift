@@ -6,7 +6,18 @@ import COpenBLAS
 /// corresponding `transpose` flag is set; `lda`, `ldb`, `ldc` are the row strides of the stored
 /// matrices. Backed by OpenBLAS `cblas_sgemm` (fp32 in, fp32 accumulate). A different kernel
 /// (e.g. bf16 weights) is swapped in here.
+///
+/// Products of at most `singleThreadedRowLimit` rows (a decoding step: one row per beam) run on
+/// one OpenBLAS thread: they stream the weights once and are memory-bound, and handing half of
+/// them to OpenBLAS's second thread costs more than it saves (5×3072×768 on the shared 2-core
+/// machine: 1.9 ms CPU / 4.4 ms wall on one thread, 2.5 ms / 6.0 ms on two). The thread count is
+/// process-wide, so this assumes products are not started from several threads at once (they
+/// would still be correct, only possibly single-threaded).
 public enum Gemm {
+    public static let singleThreadedRowLimit = 16
+    /// OpenBLAS's thread count as configured at start-up (`OPENBLAS_NUM_THREADS`, else the cores).
+    static let configuredThreads = openblas_get_num_threads()
+
     @inline(__always)
     public static func multiply(
         m: Int, n: Int, k: Int, alpha: Float = 1,
@@ -15,6 +26,9 @@ public enum Gemm {
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         if m == 0 || n == 0 { return }
+        let singleThreaded = m <= singleThreadedRowLimit && configuredThreads > 1
+        if singleThreaded { openblas_set_num_threads(1) }
+        defer { if singleThreaded { openblas_set_num_threads(configuredThreads) } }
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }

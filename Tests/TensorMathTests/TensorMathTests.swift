@@ -65,13 +65,16 @@ final class TensorMathTests: XCTestCase {
         assertClose(sum, zip(doubles(x), doubles(y)).map { $0 + $1 }, atol: 1e-6, "residual add")
     }
 
-    /// Large element-wise inputs take the multi-core path; the result must equal the serial one.
+    /// Large element-wise inputs take the multi-core path; the result must equal the serial one
+    /// (row by row, each small enough to run inline).
     func testParallelPathEqualsSerialDefinition() {
         let x = rng.normalTensor([600, 300], std: 1)
-        var gelu = x; gelu.apply(.gelu)
-        for i in stride(from: 0, to: x.count, by: 997) {
-            let v = x.storage[i]
-            XCTAssertEqual(gelu.storage[i], 0.5 * v * (1 + erff(v * 0.70710678118654752)))
+        for activation in [Activation.gelu, .quickGelu] {
+            var whole = x; whole.apply(activation)
+            for r in stride(from: 0, to: 600, by: 37) {
+                var row = x.rows(r..<(r + 1)); row.apply(activation)
+                XCTAssertEqual(Array(whole.storage[(r * 300)..<((r + 1) * 300)]), row.storage, "\(activation) row \(r)")
+            }
         }
     }
 
@@ -107,5 +110,21 @@ final class TensorMathTests: XCTestCase {
             } } }
             assertClose(out, ref, atol: 1e-5, "attention causal=\(causal)")
         }
+    }
+
+    /// Keys/values read from the filled part of a larger buffer (a K/V cache) equal the compact ones.
+    func testAttentionOverPartlyFilledKeyBuffer() {
+        let batch = 2, lk = 5, capacity = 9, width = 12
+        let q = rng.normalTensor([batch, 1, width], std: 1)
+        let buffer = rng.normalTensor([batch, capacity, 2 * width], std: 1)
+        var compact = Tensor(shape: [batch, lk, 2 * width])
+        for b in 0..<batch { for t in 0..<lk { for c in 0..<(2 * width) {
+            compact.storage[(b * lk + t) * 2 * width + c] = buffer.storage[(b * capacity + t) * 2 * width + c]
+        } } }
+        let fromBuffer = multiHeadAttention(query: HeadBlock(q), key: HeadBlock(buffer, length: lk),
+                                            value: HeadBlock(buffer, column: width, length: lk), heads: 3, headDim: 4, causal: true)
+        let fromCompact = multiHeadAttention(query: HeadBlock(q), key: HeadBlock(compact), value: HeadBlock(compact, column: width),
+                                             heads: 3, headDim: 4, causal: true)
+        XCTAssertEqual(fromBuffer, fromCompact)
     }
 }
