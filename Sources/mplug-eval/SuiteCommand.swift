@@ -16,8 +16,9 @@ struct SuiteCommand: ParsableCommand {
         abstract: "Run the bundled evaluations, the tiny-model conformance and timings into one JSON (mplug-eval.suite/1).",
         discussion: """
         Evaluations (fixed prediction files, so every score is deterministic): coco_sample \
-        (\(SuiteFixtures.coco)), vqa_sample (\(SuiteFixtures.vqa)), retrieval_sample (\(SuiteFixtures.retrieval)). \
-        METEOR is included when its resources are installed (\(MeteorResourceLoader.setupCommand)). \
+        (\(SuiteFixtures.coco)), nocaps_sample (\(SuiteFixtures.nocaps), every domain), vqa_sample (\(SuiteFixtures.vqa)), retrieval_sample (\(SuiteFixtures.retrieval)). \
+        METEOR and SPICE-lite are included when their resources are installed (\(MeteorResourceLoader.setupCommand); \
+        \(WordNetLoader.setupCommand)). \
         Conformance: \(SuiteFixtures.conformance.joined(separator: ", ")). Throughput: the seconds of each part \
         (median of \(SuiteFixtures.timingRepetitions) runs) and of every fp32 setting of `mplug-bench --preset tiny` \
         (random weights, in process), next to a reference sgemm timed in the same process. Exit codes: 0 written, 2 bad input.
@@ -52,6 +53,7 @@ struct SuiteCommand: ParsableCommand {
 /// The bundled inputs of the suite and how each is run.
 struct SuiteFixtures {
     static let coco = BundledCocoSample.relativePath
+    static let nocaps = NocapsCaptionSet.bundledSamplePath
     static let vqa = "Tests/Fixtures/vqa/real_vqav2_valid_2000"
     static let retrieval = "Tests/Fixtures/retrieval/basic_5caps"
     static let conformance = ["Tests/Fixtures/model/config_A_stride2", "Tests/Fixtures/model/config_B_coattn"]
@@ -62,7 +64,7 @@ struct SuiteFixtures {
     /// Reference sgemm runs timed before each part.
     static let referenceRepetitions = 5
 
-    let cocoDirectory, vqaDirectory, retrievalDirectory: URL
+    let cocoDirectory, nocapsDirectory, vqaDirectory, retrievalDirectory: URL
     let conformanceDirectories: [URL]
 
     /// Locates every input, below `root` when given, else above the executable or working directory.
@@ -75,6 +77,7 @@ struct SuiteFixtures {
             return url
         }
         cocoDirectory = try locate(Self.coco, ["refs.json", "cands.json"])
+        nocapsDirectory = try locate(Self.nocaps, ["refs.json", "cands.json"])
         vqaDirectory = try locate(Self.vqa, ["questions.json", "annotations.json", "results.json"])
         retrievalDirectory = try locate(Self.retrieval, ["score_i2t.npy", "score_t2i.npy", "inputs.json"])
         conformanceDirectories = try Self.conformance.map { try locate($0, ["config.json", "golden_meta.json"]) }
@@ -111,19 +114,24 @@ struct SuiteFixtures {
                 ci95: bootstrap.intervals(for: result))
         }
 
+        let captionTask = try Self.captionTask(log: log)
         let coco = try timed("coco_sample") { () throws -> CocoCaptionEvaluation in
-            var metrics = CocoCaptionMetric.allCases
-            let meteor = MeteorResourceLoader.isInstalled() ? MeteorScorer(resources: try MeteorResourceLoader.load()) : nil
-            if meteor == nil {
-                log("METEOR resources not installed; coco_sample without METEOR (\(MeteorResourceLoader.setupCommand))")
-                metrics.removeAll { $0 == .meteor }
-            }
             let set = try CocoCaptionSet.load(annotations: cocoDirectory.appendingPathComponent("refs.json"),
                                               results: cocoDirectory.appendingPathComponent("cands.json"))
             var stages = StageTimings()
-            return try CocoCaptionTask(metrics: metrics, meteor: meteor).evaluate(set, timings: &stages)
+            return captionTask.evaluate(set, timings: &stages)
         }
         record("coco_sample", task: "coco", coco)
+
+        let nocaps = try timed("nocaps_sample") { () throws -> NocapsEvaluation in
+            let set = try NocapsCaptionSet.load(annotations: nocapsDirectory.appendingPathComponent("refs.json"),
+                                                results: nocapsDirectory.appendingPathComponent("cands.json"))
+            var stages = StageTimings()
+            return NocapsTask(captionTask: captionTask).evaluate(set, timings: &stages)
+        }
+        for part in nocaps.parts {
+            record("nocaps_sample/\(part.name)", task: "nocaps", part.evaluation)
+        }
 
         let vqa = try timed("vqa_sample") {
             try VQATask.run(questions: vqaDirectory.appendingPathComponent("questions.json"),
@@ -154,6 +162,22 @@ struct SuiteFixtures {
             reference: "sgemm \(size)x\(size)x\(size) (median of \(referenceSamples.count), timed before every part)",
             referenceSeconds: Bootstrap.percentile(referenceSamples.sorted(), 0.5), partSeconds: partSeconds)
         return suite
+    }
+
+    /// The caption task with every metric whose resources are installed (METEOR, SPICE-lite).
+    static func captionTask(log: (String) -> Void) throws -> CocoCaptionTask {
+        var metrics = CocoCaptionMetric.allCases
+        let meteor = MeteorResourceLoader.isInstalled() ? MeteorScorer(resources: try MeteorResourceLoader.load()) : nil
+        if meteor == nil {
+            log("METEOR resources not installed; captions without METEOR (\(MeteorResourceLoader.setupCommand))")
+            metrics.removeAll { $0 == .meteor }
+        }
+        let spiceLite = WordNetLoader.isInstalled() ? SpiceLite(lexicon: try WordNetLoader.load()) : nil
+        if spiceLite == nil {
+            log("WordNet not installed; captions without SPICE-lite (\(WordNetLoader.setupCommand))")
+            metrics.removeAll { $0 == .spiceLite }
+        }
+        return try CocoCaptionTask(metrics: metrics, meteor: meteor, spiceLite: spiceLite)
     }
 
     /// The conformance outcome of one golden config; an error counts as a failure.
