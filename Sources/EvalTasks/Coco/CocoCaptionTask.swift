@@ -91,7 +91,12 @@ public struct CocoCaptionTask: Sendable {
         progress("tokenizing \(set.references.reduce(0) { $0 + $1.count }) references and \(set.candidates.count) candidates")
         let (references, candidates) = timings.measure("tokenize") { () -> ([[String]], [String]) in
             // The two batches of pycocoevalcap (all references, then all candidates), run concurrently.
-            let batches = concurrentMap([set.references.flatMap { $0 }, set.candidates], tokenizer.tokenize)
+            let inputs = [set.references.flatMap { $0 }, set.candidates]
+            var batches = [[String]](repeating: [], count: inputs.count)
+            batches.withUnsafeMutableBufferPointer { output in
+                let output = output
+                DispatchQueue.concurrentPerform(iterations: inputs.count) { output[$0] = tokenizer.tokenize(inputs[$0]) }
+            }
             var references: [[String]] = []
             references.reserveCapacity(set.references.count)
             var next = 0

@@ -196,35 +196,44 @@ private struct CorpusWeights {
                     DispatchQueue.concurrentPerform(iterations: partitions) { p in
                         let references = referenceStart[p]..<referenceStart[p + 1]
                         var table = NGramTable(minimumCapacity: references.count / 2 + fixedBuckets[p].count)
-                        var keys: [UInt64] = [], documentFrequency: [Int32] = [], lastImage: [Int32] = []
+                        // Per distinct n-gram (dense ids in first-seen order): key, df, last image seen;
+                        // per reference occurrence: its id. Fixed-size scratch, no growth checks.
+                        let capacity = references.count + fixedBuckets[p].count
+                        let keys = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: capacity)
+                        let documentFrequency = UnsafeMutableBufferPointer<Int32>.allocate(capacity: capacity)
+                        let lastImage = UnsafeMutableBufferPointer<Int32>.allocate(capacity: capacity)
+                        let ids = UnsafeMutableBufferPointer<Int32>.allocate(capacity: references.count)
+                        defer { keys.deallocate(); documentFrequency.deallocate(); lastImage.deallocate(); ids.deallocate() }
+                        var distinct = 0
                         func id(_ key: UInt64) -> Int {
-                            let id = Int(table.insert(key, nextID: Int32(keys.count)))
-                            if id == keys.count {
-                                keys.append(key)
-                                documentFrequency.append(0)
-                                lastImage.append(-1)
+                            let id = Int(table.insert(key, nextID: Int32(distinct)))
+                            if id == distinct {
+                                keys[id] = key
+                                documentFrequency[id] = 0
+                                lastImage[id] = -1
+                                distinct += 1
                             }
                             return id
                         }
                         for (key, count) in fixedBuckets[p] { documentFrequency[id(key)] = count }
-                        var ids: [Int32] = []
-                        ids.reserveCapacity(references.count)
-                        for i in references {
+                        for (k, i) in references.enumerated() {
                             let id = id(referenceKeys[i])
                             if fixed == nil && lastImage[id] != referenceImages[i] {
                                 lastImage[id] = referenceImages[i]
                                 documentFrequency[id] += 1
                             }
-                            ids.append(Int32(id))
+                            ids[k] = Int32(id)
                         }
-                        let weight = documentFrequency.map { referenceLength - logOfCount[Int($0)] }
-                        for (i, id) in zip(references, ids) { referenceWeights[i] = weight[Int(id)] }
+                                                let weight = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, distinct))
+                        defer { weight.deallocate() }
+                        for id in 0..<distinct { weight[id] = referenceLength - logOfCount[Int(documentFrequency[id])] }
+                        for (k, i) in references.enumerated() { referenceWeights[i] = weight[Int(ids[k])] }
                         for i in candidateStart[p]..<candidateStart[p + 1] {
                             let id = table.find(candidateKeys[i])
                             candidateWeights[i] = id < 0 ? referenceLength : weight[Int(id)]
                         }
                         if keepFrequencies {
-                            partitionFrequencies[p] = Dictionary(uniqueKeysWithValues: zip(keys, documentFrequency.map { Int($0) }))
+                            partitionFrequencies[p] = Dictionary(uniqueKeysWithValues: (0..<distinct).map { (keys[$0], Int(documentFrequency[$0])) })
                         }
                     }
                 }

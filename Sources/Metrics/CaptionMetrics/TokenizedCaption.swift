@@ -140,7 +140,7 @@ public struct NGramCounts: Codable, Sendable, Equatable {
         counts = []
         keys.reserveCapacity(total)
         counts.reserveCapacity(total)
-        orderStarts = [0]
+        orderStarts = [Int32](repeating: 0, count: Self.maxOrder + 1)
         var rolling = tokens   // rolling[i] = fingerprint of the current-order n-gram starting at i
         for order in 1...Self.maxOrder {
             let start = keys.count
@@ -163,7 +163,7 @@ public struct NGramCounts: Codable, Sendable, Equatable {
                     counts.append(1)
                 }
             }
-            orderStarts.append(Int32(keys.count))
+            orderStarts[order] = Int32(keys.count)
         }
     }
 }

@@ -145,10 +145,10 @@ struct MeteorAligner {
     /// The statistics of the best alignment of `test` against `reference`.
     func stats(test t: MeteorSentence, reference r: MeteorSentence) -> MeteorStats {
         let n1 = t.count, n2 = r.count
-        var candidates = [[MeteorMatch]](repeating: [], count: n2)
+        var found: [MeteorMatch] = []
         var coverage1 = [Int](repeating: 0, count: n1), coverage2 = [Int](repeating: 0, count: n2)
         func add(_ m: MeteorMatch) {
-            candidates[m.start].append(m)
+            found.append(m)
             for k in 0..<m.matchLength { coverage1[m.matchStart + k] += 1 }
             for k in 0..<m.length { coverage2[m.start + k] += 1 }
         }
@@ -178,10 +178,11 @@ struct MeteorAligner {
             }
         }
 
+        let candidates = MatchesByStart(found, referenceLength: n2)
         // Fix matches that are the only candidate at their position and overlap nothing else.
         var fixed = [MeteorMatch?](repeating: nil, count: n2)
-        for i in 0..<n2 where candidates[i].count == 1 {
-            let m = candidates[i][0]
+        for i in 0..<n2 where candidates.offsets[i + 1] - candidates.offsets[i] == 1 {
+            let m = candidates.matches[candidates.offsets[i]]
             let overlap = (0..<m.length).contains { coverage2[i + $0] != 1 }
                 || (0..<m.matchLength).contains { coverage1[m.matchStart + $0] != 1 }
             if !overlap { fixed[i] = m }
@@ -277,31 +278,43 @@ struct MeteorAligner {
         var previous: Int32
     }
 
-    /// Stable sort by `compare` (Java's `Collections.sort` is stable).
-    private func ranked<P>(_ paths: [PartialAlignment<P>]) -> [PartialAlignment<P>] {
-        let order = paths.indices.sorted { a, b in
-            let c = paths[a].compare(paths[b])
-            return c != 0 ? c < 0 : a < b
+    /// Sorts `paths` stably by `compare` (Java's `Collections.sort` is stable), using `order` and
+    /// `scratch` as reusable space.
+    private func rank<P>(_ paths: inout [PartialAlignment<P>], order: inout [Int], scratch: inout [PartialAlignment<P>]) {
+        guard paths.count > 1 else { return }
+        order.removeAll(keepingCapacity: true)
+        order.append(contentsOf: paths.indices)
+        paths.withUnsafeBufferPointer { paths in
+            order.sort { a, b in
+                let c = paths[a].compare(paths[b])
+                return c != 0 ? c < 0 : a < b
+            }
         }
-        return order.map { paths[$0] }
+        scratch.removeAll(keepingCapacity: true)
+        for i in order { scratch.append(paths[i]) }
+        swap(&paths, &scratch)
     }
 
     /// The beam search (`Aligner.resolve`); returns the best path's match at each reference position.
     ///
     /// The jar reads a path's pending fixed match from the path's match array at `idx`; every match covers at
     /// least one word on each side, so a path's own choices all lie before `idx` and that entry is `fixed[idx]`.
-    private func resolve<P: PositionSet>(_ candidates: [[MeteorMatch]], fixed: [MeteorMatch?], testLength: Int,
+    private func resolve<P: PositionSet>(_ candidates: MatchesByStart, fixed: [MeteorMatch?], testLength: Int,
                                          positions: P.Type) -> [MeteorMatch?] {
-        var start = PartialAlignment<P>(testLength: testLength, referenceLength: candidates.count)
+        let referenceLength = fixed.count
+        var start = PartialAlignment<P>(testLength: testLength, referenceLength: referenceLength)
         for case let m? in fixed { start.setUsed(m) }
         var choices: [Choice] = []
-        var next = [start]
-        for current in 0...candidates.count {
-            let paths = ranked(next)
-            next = []
+        // Buffers reused across positions: the ranked paths, the next paths, sorting space.
+        var paths: [PartialAlignment<P>] = [], next = [start], scratch: [PartialAlignment<P>] = []
+        var order: [Int] = []
+        for current in 0...referenceLength {
+            rank(&next, order: &order, scratch: &scratch)
+            swap(&paths, &next)
+            next.removeAll(keepingCapacity: true)
             for rank in 0..<min(MeteorAligner.beamSize, paths.count) {
                 var path = paths[rank]
-                if current == candidates.count {
+                if current == referenceLength {
                     if path.lastMatchEnd != -1 { path.chunks += 1 }
                     next.append(path)
                     continue
@@ -316,7 +329,8 @@ struct MeteorAligner {
                     }
                     continue
                 }
-                for m in candidates[current] where !path.isUsed(m) {
+                for k in candidates.offsets[current]..<candidates.offsets[current + 1] where !path.isUsed(candidates.matches[k]) {
+                    let m = candidates.matches[k]
                     var extended = path
                     extended.setUsed(m)
                     choices.append(Choice(match: m, previous: path.lastChoice))
@@ -335,8 +349,9 @@ struct MeteorAligner {
             }
             if next.isEmpty, let first = paths.first { next.append(first) }
         }
+        rank(&next, order: &order, scratch: &scratch)
         var alignment = fixed
-        var choice = (ranked(next).first ?? start).lastChoice
+        var choice = (next.first ?? start).lastChoice
         while choice >= 0 {
             let c = choices[Int(choice)]
             alignment[c.match.start] = c.match
@@ -360,6 +375,28 @@ struct MeteorAligner {
         }
         if lastMatchEnd != -1 { chunks += 1 }
         return chunks
+    }
+}
+
+/// Candidate matches grouped by reference start position, each group in the order found:
+/// position j's matches are `matches[offsets[j] ..< offsets[j + 1]]`.
+struct MatchesByStart {
+    let matches: [MeteorMatch]
+    let offsets: [Int]
+
+    /// Groups `found` (a stable counting sort by `start`).
+    init(_ found: [MeteorMatch], referenceLength: Int) {
+        var offsets = [Int](repeating: 0, count: referenceLength + 1)
+        for m in found { offsets[m.start + 1] += 1 }
+        for j in 0..<referenceLength { offsets[j + 1] += offsets[j] }
+        var cursor = offsets
+        var matches = found
+        for m in found {
+            matches[cursor[m.start]] = m
+            cursor[m.start] += 1
+        }
+        self.matches = matches
+        self.offsets = offsets
     }
 }
 
