@@ -21,7 +21,9 @@ final class CaptionCommandTests: CommandLineTestCase {
 
     func testMissingImageIsBadInputNamingThePath() throws {
         let missing = missingPath("photo.png")
-        assertBadInput(try caption(["--image", missing]), mentions: [missing])
+        let run = try caption(["--image", missing])
+        assertBadInput(run, mentions: [missing])
+        XCTAssertEqual(run.standardError.components(separatedBy: missing).count - 1, 1, "the path is named once: \(run.summary)")
     }
 
     func testImageThatIsNotAnImageIsBadInputNamingThePath() throws {

@@ -29,8 +29,8 @@ enum CommandLineTool {
     static func locate(_ name: String) -> URL? {
         let starts = [Bundle.main.bundleURL, URL(fileURLWithPath: CommandLine.arguments[0])] + Bundle.allBundles.map(\.bundleURL)
         for start in starts {
-            var directory = start.deletingLastPathComponent()
-            for _ in 0..<4 {
+            var directory = start
+            for _ in 0..<5 {
                 let candidate = directory.appendingPathComponent(name)
                 var isDirectory: ObjCBool = false
                 if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
