@@ -72,6 +72,8 @@ let package = Package(
         .testTarget(name: "MPLUGModelTests", dependencies: ["MPLUGModel", "DataIO", "TestSupport"]),
         .testTarget(name: "EvalTasksTests", dependencies: ["EvalTasks", "Metrics", "MetricResources", "MPLUGModel", "DataIO", "TestSupport"]),
         .testTarget(name: "BenchSuiteTests", dependencies: ["BenchSuite", "TestSupport"]),
+        // Runs the built `mplug-eval` / `mplug-bench` binaries: exit codes and messages on bad input.
+        .testTarget(name: "CLITests", dependencies: ["mplug-eval", "mplug-bench", "MPLUGModel", "TestSupport"]),
 
         // MARK: Micro-benchmarks (package-benchmark): `swift package benchmark`
         .executableTarget(name: "KernelBenchmarks", dependencies: [

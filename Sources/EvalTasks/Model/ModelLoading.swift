@@ -51,7 +51,10 @@ extension MPLUGModel {
         let resolution = config.imageResolution
         let pixels: [Float]
         do { pixels = try ImagePreprocessing.clipTensor(contentsOf: url, resolution: resolution) }
-        catch { throw TaskError.badInput("\(url.path): \(error)") }
+        catch {
+            let message = "\(error)"   // DataIO errors already start with the path
+            throw TaskError.badInput(message.hasPrefix(url.path) ? message : "\(url.path): \(message)")
+        }
         return try encodeImages(Tensor(shape: [1, 3, resolution, resolution], storage: pixels))
     }
 }
