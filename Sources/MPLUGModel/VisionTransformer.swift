@@ -73,14 +73,18 @@ struct VisionTransformer: Sendable {
         trace?.record("vis_patch_tokens", x)
         x = preNorm(x)
         trace?.record("vis_ln_pre", x)
+        // Per-layer buffers, reused by every block (no fresh allocations or first-touch page faults).
+        var normed = Tensor(shape: x.shape), qkv = Tensor(shape: []), hidden = Tensor(shape: [])
         for (i, block) in blocks.enumerated() {
-            let qkv = block.inProjection(block.norm1(x))
+            x.layerNormalize(into: &normed, gamma: block.norm1.gamma, beta: block.norm1.beta, eps: block.norm1.eps)
+            block.inProjection.apply(normed, into: &qkv)
             let context = multiHeadAttention(query: HeadBlock(qkv), key: HeadBlock(qkv, column: w), value: HeadBlock(qkv, column: 2 * w),
                                              heads: heads, headDim: w / heads)
-            x.add(block.outProjection(context))
-            var hidden = block.fc(block.norm2(x))
+            block.outProjection.accumulate(context, into: &x)
+            x.layerNormalize(into: &normed, gamma: block.norm2.gamma, beta: block.norm2.beta, eps: block.norm2.eps)
+            block.fc.apply(normed, into: &hidden)
             hidden.apply(.quickGelu)
-            x.add(block.projection(hidden))
+            block.projection.accumulate(hidden, into: &x)
             trace?.record("vis_block\(i)", x)
         }
         x = postNorm(x)
@@ -88,5 +92,44 @@ struct VisionTransformer: Sendable {
         if let adapter { x = adapter.norm(adapter.fc(x)) }
         trace?.record("image_embeds", x)
         return x
+    }
+}
+
+extension Linear {
+    /// `y = x·Wᵀ + b` written into `y` (shape `[..., out]`), reusing its storage when it already
+    /// has that many elements: the bias rows are filled in, then the product is accumulated onto them.
+    func apply(_ x: Tensor, into y: inout Tensor) {
+        y.resize(to: Array(x.shape.dropLast()) + [outWidth])
+        if let bias { y.fillRows(with: bias) }
+        accumulateProduct(x, into: &y, onto: bias != nil)
+    }
+
+    /// `y += x·Wᵀ + b` in place (`y` of shape `[..., out]`, e.g. the residual stream): the residual
+    /// add fused into the product, without an intermediate tensor.
+    func accumulate(_ x: Tensor, into y: inout Tensor) {
+        precondition(Array(y.shape.dropLast()) == Array(x.shape.dropLast()) && y.lastDimension == outWidth,
+                     "Linear.accumulate: input \(x.shape) and output \(y.shape) vs weight [\(outWidth), \(inWidth)]")
+        if let bias { y.addRow(bias) }
+        accumulateProduct(x, into: &y, onto: true)
+    }
+
+    /// `y = x·Wᵀ`, or `y += x·Wᵀ` when `onto`, through the fp32 or the packed bf16 weight.
+    private func accumulateProduct(_ x: Tensor, into y: inout Tensor, onto: Bool) {
+        precondition(x.lastDimension == inWidth, "linear: input \(x.shape) does not match weight [\(outWidth), \(inWidth)]")
+        let rows = x.rowCount, inWidth = inWidth, outWidth = outWidth
+        guard rows > 0, outWidth > 0 else { return }
+        x.storage.withUnsafeBufferPointer { a in
+            y.storage.withUnsafeMutableBufferPointer { c in
+                if let packedWeight {
+                    BF16GEMM.multiply(a.baseAddress!, rows: rows, lda: inWidth, by: packedWeight, into: c.baseAddress!,
+                                      ldc: outWidth, accumulate: onto)
+                } else {
+                    weight.storage.withUnsafeBufferPointer { w in
+                        Gemm.multiply(m: rows, n: outWidth, k: inWidth, a: a.baseAddress!, lda: inWidth, b: w.baseAddress!,
+                                      ldb: inWidth, transposeB: true, beta: onto ? 1 : 0, c: c.baseAddress!, ldc: outWidth)
+                    }
+                }
+            }
+        }
     }
 }

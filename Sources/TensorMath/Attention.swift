@@ -30,6 +30,12 @@ public struct HeadBlock {
 /// and when `causal`, query `i` (absolute position `i + Lk − Lq`) gets −10000 on keys after it
 /// (the BERT decoder's extended mask). Softmax over keys, then `P·V`.
 /// Returns `[B, Lq, heads·headDim]` with the heads concatenated.
+///
+/// Large problems (every group has more than `Gemm.singleThreadedRowLimit` query rows, e.g. the
+/// ViT's 577 × 577 heads) run whole `(group, head)` pairs concurrently, one per core, each with
+/// single-threaded GEMMs and its own score buffer: this avoids splitting every small GEMM and
+/// softmax between the cores and synchronising them. Each output element is computed by the same
+/// operations either way, so the result does not depend on the path.
 public func multiHeadAttention(query: HeadBlock, key: HeadBlock, value: HeadBlock, heads: Int, headDim: Int,
                                keyBias: Tensor? = nil, causal: Bool = false, keyBatch: [Int]? = nil) -> Tensor {
     let batch = query.batch, lq = query.length, lk = key.length, width = heads * headDim
@@ -46,7 +52,15 @@ public func multiHeadAttention(query: HeadBlock, key: HeadBlock, value: HeadBloc
         if let last = groups.last, last.keyBatch == kvb { groups[groups.count - 1].count += 1 } else { groups.append((b, 1, kvb)) }
     }
     let largestGroup = groups.map(\.count).max() ?? 0
-    var scores = [Float](repeating: 0, count: largestGroup * lq * lk)
+    let scoreCount = largestGroup * lq * lk
+    let tasks = groups.count * heads
+    let smallestRows = (groups.map(\.count).min() ?? 0) * lq
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let concurrentHeads = cores > 1 && tasks > 1 && smallestRows > Gemm.singleThreadedRowLimit
+        && tasks * smallestRows * lk * headDim >= 1 << 22
+    let workers = concurrentHeads ? min(cores, tasks) : 1
+    let scores = UnsafeMutablePointer<Float>.allocate(capacity: max(1, workers * scoreCount))
+    defer { scores.deallocate() }
     let causalOffset = lk - lq
     let emptyBias = [Float]()
     query.tensor.storage.withUnsafeBufferPointer { qb in
@@ -54,32 +68,35 @@ public func multiHeadAttention(query: HeadBlock, key: HeadBlock, value: HeadBloc
     value.tensor.storage.withUnsafeBufferPointer { vb in
     (keyBias?.storage ?? emptyBias).withUnsafeBufferPointer { mb in
     out.storage.withUnsafeMutableBufferPointer { ob in
-    scores.withUnsafeMutableBufferPointer { sb in
-        let s = sb.baseAddress!
-        for group in groups {
+        /// Scores, softmax and `P·V` of one `(group, head)` pair into its columns of `out`.
+        func attend(task: Int, scores s: UnsafeMutablePointer<Float>) {
+            let group = groups[task / heads], h = task % heads
             let rows = group.count * lq, kvb = group.keyBatch
-            let bias = keyBias == nil ? nil : mb.baseAddress! + kvb * lk
-            for h in 0..<heads {
-                let q = qb.baseAddress! + group.first * query.batchStride + query.column + h * headDim
-                let k = kb.baseAddress! + kvb * key.batchStride + key.column + h * headDim
-                let v = vb.baseAddress! + kvb * value.batchStride + value.column + h * headDim
-                Gemm.multiply(m: rows, n: lk, k: headDim, alpha: scale, a: q, lda: query.stride,
-                              b: k, ldb: key.stride, transposeB: true, c: s, ldc: lk)
-                parallelChunks(count: rows, costPerItem: lk * 6) { range in
-                    for i in range {
-                        let row = s + i * lk
-                        // Keys after the query's position get −10000 instead of the key bias
-                        // (official: (1 − causal·padding)·(−10000)).
-                        let visible = causal ? max(0, min(lk, i % lq + causalOffset + 1)) : lk
-                        if let bias { for j in 0..<visible { row[j] += bias[j] } }
-                        for j in visible..<lk { row[j] += -10000 }
-                        softmaxInPlace(row, count: lk)
-                    }
+            let bias = keyBias == nil ? nil : UnsafePointer(mb.baseAddress! + kvb * lk)
+            let q = qb.baseAddress! + group.first * query.batchStride + query.column + h * headDim
+            let k = kb.baseAddress! + kvb * key.batchStride + key.column + h * headDim
+            let v = vb.baseAddress! + kvb * value.batchStride + value.column + h * headDim
+            Gemm.multiply(m: rows, n: lk, k: headDim, alpha: scale, a: q, lda: query.stride,
+                          b: k, ldb: key.stride, transposeB: true, c: s, ldc: lk)
+            func softmaxRows(_ range: Range<Int>) {
+                for i in range {
+                    // Keys after the query's position get −10000 instead of the key bias
+                    // (official: (1 − causal·padding)·(−10000)).
+                    let visible = causal ? max(0, min(lk, i % lq + causalOffset + 1)) : lk
+                    maskedSoftmaxInPlace(s + i * lk, count: lk, bias: bias, visible: visible)
                 }
-                Gemm.multiply(m: rows, n: headDim, k: lk, a: s, lda: lk, b: v, ldb: value.stride,
-                              c: ob.baseAddress! + group.first * lq * width + h * headDim, ldc: width)
             }
+            if concurrentHeads {
+                softmaxRows(0..<rows)
+            } else {
+                parallelChunks(count: rows, costPerItem: lk * 6) { softmaxRows($0) }
+            }
+            Gemm.multiply(m: rows, n: headDim, k: lk, a: s, lda: lk, b: v, ldb: value.stride,
+                          c: ob.baseAddress! + group.first * lq * width + h * headDim, ldc: width)
         }
-    }}}}}}
+        parallelTasks(count: tasks, workers: workers) { task, worker in
+            attend(task: task, scores: scores + worker * scoreCount)
+        }
+    }}}}}
     return out
 }

@@ -9,6 +9,17 @@ public enum Activation: Sendable {
     case quickGelu
 }
 
+extension Activation {
+    /// The activation on `count` contiguous floats in place.
+    @inline(__always)
+    func apply(_ p: UnsafeMutablePointer<Float>, count: Int) {
+        switch self {
+        case .gelu: geluInPlace(p, count: count)
+        case .quickGelu: quickGeluInPlace(p, count: count)
+        }
+    }
+}
+
 extension Tensor {
     /// Applies `activation` element-wise in place.
     public mutating func apply(_ activation: Activation) {
@@ -16,12 +27,7 @@ extension Tensor {
         storage.withUnsafeMutableBufferPointer { x in
             let p = x.baseAddress!
             parallelChunks(count: n, costPerItem: 8) { range in
-                switch activation {
-                case .gelu:
-                    geluInPlace(p + range.lowerBound, count: range.count)
-                case .quickGelu:
-                    quickGeluInPlace(p + range.lowerBound, count: range.count)
-                }
+                activation.apply(p + range.lowerBound, count: range.count)
             }
         }
     }
@@ -33,7 +39,7 @@ extension Tensor {
         storage.withUnsafeMutableBufferPointer { x in
             other.storage.withUnsafeBufferPointer { y in
                 let p = x.baseAddress!, q = y.baseAddress!
-                parallelChunks(count: n) { range in for i in range { p[i] += q[i] } }
+                parallelChunks(count: n) { range in addInPlace(p + range.lowerBound, q + range.lowerBound, count: range.count) }
             }
         }
     }
@@ -44,7 +50,25 @@ extension Tensor {
         let d = lastDimension, rows = rowCount
         storage.withUnsafeMutableBufferPointer { x in
             row.storage.withUnsafeBufferPointer { y in
-                for r in 0..<rows { for j in 0..<d { x[r * d + j] += y[j] } }
+                let p = x.baseAddress!, q = y.baseAddress!
+                parallelChunks(count: rows, costPerItem: d) { range in
+                    for r in range { addInPlace(p + r * d, q, count: d) }
+                }
+            }
+        }
+    }
+
+    /// Sets every row to `row` (`row.count == lastDimension`), e.g. a linear layer's bias before the
+    /// product is accumulated onto it.
+    public mutating func fillRows(with row: Tensor) {
+        precondition(row.count == lastDimension, "fillRows: \(row.shape) vs \(shape)")
+        let d = lastDimension, rows = rowCount
+        storage.withUnsafeMutableBufferPointer { x in
+            row.storage.withUnsafeBufferPointer { y in
+                let p = x.baseAddress!, q = y.baseAddress!
+                parallelChunks(count: rows, costPerItem: d) { range in
+                    for r in range { (p + r * d).update(from: q, count: d) }
+                }
             }
         }
     }
@@ -68,9 +92,17 @@ extension Tensor {
     /// LayerNorm over the last dimension: `(x − mean) / sqrt(var + eps) · gamma + beta` with the
     /// biased variance (PyTorch semantics); statistics accumulated in float64.
     public func layerNormalized(gamma: Tensor, beta: Tensor, eps: Float) -> Tensor {
+        var out = Tensor(shape: shape)
+        layerNormalize(into: &out, gamma: gamma, beta: beta, eps: eps)
+        return out
+    }
+
+    /// `layerNormalized` written into `out`, which is reshaped to this tensor's shape and reuses its
+    /// storage when the element count is unchanged (a workspace reused across layers).
+    public func layerNormalize(into out: inout Tensor, gamma: Tensor, beta: Tensor, eps: Float) {
         let d = lastDimension, rows = rowCount
         precondition(gamma.count == d && beta.count == d, "layerNorm: parameters \(gamma.shape) vs input \(shape)")
-        var out = Tensor(shape: shape)
+        out.resize(to: shape)
         storage.withUnsafeBufferPointer { xb in
             out.storage.withUnsafeMutableBufferPointer { ob in
                 gamma.storage.withUnsafeBufferPointer { g in
@@ -78,22 +110,13 @@ extension Tensor {
                         let x = xb.baseAddress!, o = ob.baseAddress!
                         parallelChunks(count: rows, costPerItem: d * 3) { range in
                             for r in range {
-                                let row = x + r * d, dst = o + r * d
-                                var sum = 0.0
-                                for j in 0..<d { sum += Double(row[j]) }
-                                let mean = sum / Double(d)
-                                var squares = 0.0
-                                for j in 0..<d { let c = Double(row[j]) - mean; squares += c * c }
-                                let inv = Float(1 / (squares / Double(d) + Double(eps)).squareRoot())
-                                let m = Float(mean)
-                                for j in 0..<d { dst[j] = (row[j] - m) * inv * g[j] + b[j] }
+                                layerNormRow(x + r * d, into: o + r * d, count: d, gamma: g.baseAddress!, beta: b.baseAddress!, eps: eps)
                             }
                         }
                     }
                 }
             }
         }
-        return out
     }
 
     /// Each row divided by its Euclidean norm (clamped at 1e-12, as `F.normalize`).

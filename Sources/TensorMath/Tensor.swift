@@ -45,6 +45,12 @@ public struct Tensor: Sendable, Equatable {
         return view
     }
 
+    /// Gives this tensor `newShape` for use as an output buffer: the storage (and its contents) is
+    /// kept when the element count is unchanged, otherwise replaced by zeros of the new size.
+    public mutating func resize(to newShape: [Int]) {
+        if newShape.reduce(1, *) == count { shape = newShape } else { self = Tensor(shape: newShape) }
+    }
+
     /// Rows `range` of the `[rowCount, lastDimension]` view, as a `[range.count, lastDimension]` tensor.
     public func rows(_ range: Range<Int>) -> Tensor {
         let d = lastDimension

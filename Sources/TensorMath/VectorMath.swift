@@ -62,16 +62,36 @@ func storePartialVector(_ v: FloatVector, _ p: UnsafeMutablePointer<Float>, coun
 /// Softmax of `count` contiguous floats in place: `e^(x − max) / Σ`, float32 sums.
 @inline(__always)
 func softmaxInPlace(_ p: UnsafeMutablePointer<Float>, count d: Int) {
+    maskedSoftmaxInPlace(p, count: d, bias: nil, visible: d)
+}
+
+/// Attention softmax of one score row in place, fused into three passes over the row: `x[j] +=
+/// bias[j]` for `j < visible` (no bias when nil) and `x[j] += −10000` for `j ≥ visible` (the
+/// causal mask) while finding the maximum; then `e^(x − max)` and its float32 sum; then `/ Σ`.
+@inline(__always)
+func maskedSoftmaxInPlace(_ p: UnsafeMutablePointer<Float>, count d: Int, bias: UnsafePointer<Float>?, visible: Int) {
     let lanes = FloatVector.scalarCount, whole = d - d % lanes, tail = d - whole
+    let hidden = FloatVector(repeating: -10000)
     var maxima = FloatVector(repeating: -.infinity)
     var i = 0
     while i < whole {
-        let v = loadVector(p + i)
+        var v = loadVector(p + i)
+        if i + lanes <= visible {
+            if let bias { v += loadVector(bias + i) }
+        } else if i >= visible {
+            v += hidden
+        } else {
+            for j in 0..<lanes { v[j] += i + j < visible ? bias?[i + j] ?? 0 : -10000 }
+        }
+        storeVector(v, p + i)
         maxima.replace(with: v, where: v .> maxima)
         i += lanes
     }
     var m = maxima.max()
-    for j in whole..<d { m = max(m, p[j]) }
+    for j in whole..<d {
+        p[j] += j < visible ? bias?[j] ?? 0 : -10000
+        m = max(m, p[j])
+    }
     let shift = FloatVector(repeating: m)
     var sums = FloatVector()
     i = 0
@@ -94,6 +114,53 @@ func softmaxInPlace(_ p: UnsafeMutablePointer<Float>, count d: Int) {
         i += lanes
     }
     for j in whole..<d { p[j] *= inverse[0] }
+}
+
+/// `x[j] += y[j]` for `count` floats.
+@inline(__always)
+func addInPlace(_ x: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>, count: Int) {
+    let lanes = FloatVector.scalarCount, whole = count - count % lanes
+    var i = 0
+    while i < whole {
+        storeVector(loadVector(x + i) + loadVector(y + i), x + i)
+        i += lanes
+    }
+    for j in whole..<count { x[j] += y[j] }
+}
+
+/// LayerNorm of one row of `count` floats into `dst`: `(x − mean) / sqrt(var + eps) · gamma + beta`,
+/// biased variance; mean and variance accumulated in float64 (8 partial sums each, two passes).
+@inline(__always)
+func layerNormRow(_ x: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count d: Int,
+                  gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, eps: Float) {
+    let lanes = FloatVector.scalarCount, whole = d - d % lanes
+    var sums = SIMD8<Double>()
+    var i = 0
+    while i < whole {
+        sums += SIMD8<Double>(loadVector(x + i))
+        i += lanes
+    }
+    var sum = sums.sum()
+    for j in whole..<d { sum += Double(x[j]) }
+    let mean = sum / Double(d)
+    let meanVector = SIMD8<Double>(repeating: mean)
+    var squares = SIMD8<Double>()
+    i = 0
+    while i < whole {
+        let c = SIMD8<Double>(loadVector(x + i)) - meanVector
+        squares += c * c
+        i += lanes
+    }
+    var square = squares.sum()
+    for j in whole..<d { let c = Double(x[j]) - mean; square += c * c }
+    let inverse = Float(1 / (square / Double(d) + Double(eps)).squareRoot()), m = Float(mean)
+    let inverseVector = FloatVector(repeating: inverse), mVector = FloatVector(repeating: m)
+    i = 0
+    while i < whole {
+        storeVector((loadVector(x + i) - mVector) * inverseVector * loadVector(gamma + i) + loadVector(beta + i), dst + i)
+        i += lanes
+    }
+    for j in whole..<d { dst[j] = (x[j] - m) * inverse * gamma[j] + beta[j] }
 }
 
 /// CLIP's QuickGELU `x · sigmoid(1.702 x) = x / (1 + e^(−1.702 x))` on `count` floats in place.

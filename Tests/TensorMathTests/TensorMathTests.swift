@@ -80,7 +80,36 @@ final class TensorMathTests: XCTestCase {
 
     /// Multi-head attention with padding bias, causal mask and shared keys — tolerance 1e-5.
     func testAttentionMatchesFloat64() {
-        let batch = 3, lq = 4, lk = 6, heads = 2, hd = 8, width = heads * hd
+        assertAttentionMatchesFloat64(lq: 4, lk: 6, heads: 2, headDim: 8)
+    }
+
+    /// The same with ViT-like sizes, which run whole heads concurrently on single-threaded GEMMs
+    /// (groups of more than 16 query rows) — tolerance 1e-5.
+    func testConcurrentHeadsMatchFloat64() {
+        assertAttentionMatchesFloat64(lq: 80, lk: 90, heads: 6, headDim: 64)
+    }
+
+    /// Concurrent heads give exactly what each head computes on its own (one head, one task: the
+    /// multi-threaded GEMM path).
+    func testConcurrentHeadsEqualHeadsComputedAlone() {
+        let l = 100, heads = 8, hd = 64, width = heads * hd
+        let qkv = rng.normalTensor([1, l, 3 * width], std: 1)
+        var bias = rng.normalTensor([1, l], std: 1)
+        bias.storage[l - 1] = -10000
+        let all = multiHeadAttention(query: HeadBlock(qkv), key: HeadBlock(qkv, column: width),
+                                     value: HeadBlock(qkv, column: 2 * width), heads: heads, headDim: hd, keyBias: bias)
+        for h in 0..<heads {
+            let alone = multiHeadAttention(query: HeadBlock(qkv, column: h * hd), key: HeadBlock(qkv, column: width + h * hd),
+                                           value: HeadBlock(qkv, column: 2 * width + h * hd), heads: 1, headDim: hd, keyBias: bias)
+            XCTAssertEqual(alone.storage, all.columns((h * hd)..<((h + 1) * hd)).storage, "head \(h)")
+        }
+    }
+
+    /// Three query batches over two key batches (`keyBatch` [1, 0, 0]: batches 1 and 2 form one
+    /// group), a padded key, with and without the causal mask, against float64.
+    private func assertAttentionMatchesFloat64(lq: Int, lk: Int, heads: Int, headDim hd: Int,
+                                               file: StaticString = #filePath, line: UInt = #line) {
+        let batch = 3, width = heads * hd
         let q = rng.normalTensor([batch, lq, width], std: 1)
         let kv = rng.normalTensor([2, lk, 2 * width], std: 1)   // fused K|V, two key batches
         var bias = Tensor(shape: [2, lk])
@@ -108,8 +137,45 @@ final class TensorMathTests: XCTestCase {
                     ref[(b * lq + i) * width + h * hd + d] = s
                 }
             } } }
-            assertClose(out, ref, atol: 1e-5, "attention causal=\(causal)")
+            assertClose(out, ref, atol: 1e-5, "attention \(lq)×\(lk), \(heads) heads, causal=\(causal)", file: file, line: line)
         }
+    }
+
+    /// LayerNorm on the multi-core path, rows with a common offset (mean up to 12× the spread) and a
+    /// width with a vector tail, written into a reused buffer — tolerance 2e-6 (outputs |y| ≲ 5;
+    /// the float32 `x − mean` contributes up to ulp(x)/σ).
+    func testLayerNormIntoReusedBufferMatchesFloat64() {
+        let rows = 300, d = 771
+        var x = rng.normalTensor([rows, d], std: 1.5)
+        for r in 0..<rows { for j in 0..<d { x.storage[r * d + j] += Float(r % 7) * 3 } }
+        let g = rng.normalTensor([d], std: 0.2, mean: 1), b = rng.normalTensor([d], std: 0.1)
+        var out = rng.normalTensor([rows, d], std: 1)          // stale contents must be overwritten
+        x.layerNormalize(into: &out, gamma: g, beta: b, eps: 1e-5)
+        var ref = [Double]()
+        for r in 0..<rows {
+            let row = (0..<d).map { Double(x.storage[r * d + $0]) }
+            let mean = row.reduce(0, +) / Double(d)
+            let variance = row.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(d)
+            for j in 0..<d { ref.append((row[j] - mean) / (variance + 1e-5).squareRoot() * Double(g.storage[j]) + Double(b.storage[j])) }
+        }
+        assertClose(out, ref, atol: 2e-6, "layerNorm into")
+        XCTAssertEqual(out, x.layerNormalized(gamma: g, beta: b, eps: 1e-5))
+    }
+
+    /// Row fill and row add on the multi-core path, and `resize` keeping or replacing storage.
+    func testFillRowsAddRowAndResize() {
+        let rows = 200, d = 301
+        let row = rng.normalTensor([d], std: 1), other = rng.normalTensor([d], std: 1)
+        var t = rng.normalTensor([rows, d], std: 1)
+        t.fillRows(with: row)
+        t.addRow(other)
+        assertClose(t, (0..<(rows * d)).map { Double(row.storage[$0 % d]) + Double(other.storage[$0 % d]) }, atol: 1e-6, "fill + add rows")
+        let before = t.storage
+        t.resize(to: [d, rows])
+        XCTAssertEqual(t.shape, [d, rows])
+        XCTAssertEqual(t.storage, before)
+        t.resize(to: [3, 4])
+        XCTAssertEqual(t, Tensor(shape: [3, 4]))
     }
 
     /// Keys/values read from the filled part of a larger buffer (a K/V cache) equal the compact ones.
