@@ -26,11 +26,14 @@ let package = Package(
         // MARK: Seeded random numbers shared by weights, test inputs and bootstrap resampling
         .target(name: "SeededRandom"),
 
-        .target(name: "TensorMath", dependencies: ["COpenBLAS", "CBF16GEMM", "SeededRandom"],
+        .target(name: "TensorMath", dependencies: ["COpenBLAS", "CBF16GEMM", "CVectorMath", "SeededRandom"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
 
         // bf16 GEMM (AVX512-BF16 `vdpbf16ps` with a portable fallback; Debian's OpenBLAS lacks sbgemm).
         .target(name: "CBF16GEMM", path: "Sources/CBF16GEMM"),
+
+        // AVX-512F softmax / QuickGELU / exp rows, chosen at run time (the Swift kernels are the fallback).
+        .target(name: "CVectorMath", path: "Sources/CVectorMath"),
 
         // MARK: Data and images: safetensors, .pth (restricted pickle), .npy, PNG/JPEG, PIL-exact resize
         .target(name: "DataIO", dependencies: ["CPNG", "CJPEG"]),

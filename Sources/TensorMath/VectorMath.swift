@@ -1,9 +1,46 @@
+import CVectorMath
+
 /// Vectorized float32 kernels: `exp` and `erfc` on 8 lanes, and the softmax / GELU / QuickGELU
 /// loops built on them.
 ///
 /// The loops are written out (no closures) so that they compile to straight SIMD code; the last
 /// `count % 8` elements go through the same vector code on a padded vector.
 public typealias FloatVector = SIMD8<Float>
+
+/// Chooses between the portable Swift kernels of this file and their AVX-512F versions in C
+/// (`CVectorMath`: the same exp scheme on 16 lanes with fused multiply-adds, masked tails) for the
+/// hot loops: attention softmax and QuickGELU. The package is built for baseline x86-64 (SSE2),
+/// so the Swift kernels run 4 lanes per instruction; the C ones are compiled for AVX-512F and only
+/// called when the CPU has it.
+public enum VectorKernels {
+    /// Whether this CPU supports the AVX-512F kernels.
+    public static let cpuHasAVX512F = cvm_has_avx512f() != 0
+    /// Forces the portable Swift kernels process-wide (for comparisons and tests).
+    nonisolated(unsafe) public static var forcePortable = false
+    /// Whether the AVX-512F kernels are in use.
+    public static var usesAVX512F: Bool { cpuHasAVX512F && !forcePortable }
+
+    /// `e^x` of every element with the kernel in use (see `exp(FloatVector)` for range and accuracy).
+    public static func exp(_ values: [Float]) -> [Float] {
+        var out = [Float](repeating: 0, count: values.count)
+        values.withUnsafeBufferPointer { x in
+            out.withUnsafeMutableBufferPointer { y in
+                guard let xp = x.baseAddress, let yp = y.baseAddress else { return }
+                if usesAVX512F {
+                    cvm_exp(xp, yp, values.count)
+                    return
+                }
+                let whole = values.count - values.count % FloatVector.scalarCount
+                for i in stride(from: 0, to: whole, by: FloatVector.scalarCount) { storeVector(TensorMath.exp(loadVector(xp + i)), yp + i) }
+                if whole < values.count {
+                    let tail = values.count - whole
+                    storePartialVector(TensorMath.exp(loadPartialVector(xp + whole, count: tail, padding: 0)), yp + whole, count: tail)
+                }
+            }
+        }
+        return out
+    }
+}
 
 /// `e^x` lane-wise. Cephes `expf` scheme: `x = n·ln2 + r` with `n = round(x / ln2)` and
 /// `|r| ≤ ln2/2` (ln2 split in two parts, Cody–Waite), a degree-5 polynomial for
@@ -70,6 +107,10 @@ func softmaxInPlace(_ p: UnsafeMutablePointer<Float>, count d: Int) {
 /// causal mask) while finding the maximum; then `e^(x − max)` and its float32 sum; then `/ Σ`.
 @inline(__always)
 func maskedSoftmaxInPlace(_ p: UnsafeMutablePointer<Float>, count d: Int, bias: UnsafePointer<Float>?, visible: Int) {
+    if VectorKernels.usesAVX512F {
+        cvm_masked_softmax_row(p, d, bias, visible)
+        return
+    }
     let lanes = FloatVector.scalarCount, whole = d - d % lanes, tail = d - whole
     let hidden = FloatVector(repeating: -10000)
     var maxima = FloatVector(repeating: -.infinity)
@@ -166,6 +207,10 @@ func layerNormRow(_ x: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Floa
 /// CLIP's QuickGELU `x · sigmoid(1.702 x) = x / (1 + e^(−1.702 x))` on `count` floats in place.
 @inline(__always)
 func quickGeluInPlace(_ p: UnsafeMutablePointer<Float>, count: Int) {
+    if VectorKernels.usesAVX512F {
+        cvm_quick_gelu(p, count)
+        return
+    }
     let lanes = FloatVector.scalarCount, whole = count - count % lanes
     var i = 0
     while i < whole {

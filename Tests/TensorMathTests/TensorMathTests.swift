@@ -80,13 +80,13 @@ final class TensorMathTests: XCTestCase {
 
     /// Multi-head attention with padding bias, causal mask and shared keys — tolerance 1e-5.
     func testAttentionMatchesFloat64() {
-        assertAttentionMatchesFloat64(lq: 4, lk: 6, heads: 2, headDim: 8)
+        forEachVectorKernel { _ in assertAttentionMatchesFloat64(lq: 4, lk: 6, heads: 2, headDim: 8) }
     }
 
     /// The same with ViT-like sizes, which run whole heads concurrently on single-threaded GEMMs
     /// (groups of more than 16 query rows) — tolerance 1e-5.
     func testConcurrentHeadsMatchFloat64() {
-        assertAttentionMatchesFloat64(lq: 80, lk: 90, heads: 6, headDim: 64)
+        forEachVectorKernel { _ in assertAttentionMatchesFloat64(lq: 80, lk: 90, heads: 6, headDim: 64) }
     }
 
     /// Concurrent heads give exactly what each head computes on its own (one head, one task: the
