@@ -46,28 +46,25 @@ extension Tensor {
 
     /// `self[r, :] += row` for every row (`row.count == lastDimension`).
     public mutating func addRow(_ row: Tensor) {
-        precondition(row.count == lastDimension, "addRow: \(row.shape) vs \(shape)")
-        let d = lastDimension, rows = rowCount
-        storage.withUnsafeMutableBufferPointer { x in
-            row.storage.withUnsafeBufferPointer { y in
-                let p = x.baseAddress!, q = y.baseAddress!
-                parallelChunks(count: rows, costPerItem: d) { range in
-                    for r in range { addInPlace(p + r * d, q, count: d) }
-                }
-            }
-        }
+        updateRows(with: row, "addRow") { dst, src, d in addInPlace(dst, src, count: d) }
     }
 
     /// Sets every row to `row` (`row.count == lastDimension`), e.g. a linear layer's bias before the
     /// product is accumulated onto it.
     public mutating func fillRows(with row: Tensor) {
-        precondition(row.count == lastDimension, "fillRows: \(row.shape) vs \(shape)")
+        updateRows(with: row, "fillRows") { dst, src, d in dst.update(from: src, count: d) }
+    }
+
+    /// `update(self[r, :], row, lastDimension)` for every row `r`, rows split over the cores.
+    private mutating func updateRows(with row: Tensor, _ operation: String,
+                                     _ update: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int) -> Void) {
+        precondition(row.count == lastDimension, "\(operation): \(row.shape) vs \(shape)")
         let d = lastDimension, rows = rowCount
         storage.withUnsafeMutableBufferPointer { x in
             row.storage.withUnsafeBufferPointer { y in
                 let p = x.baseAddress!, q = y.baseAddress!
                 parallelChunks(count: rows, costPerItem: d) { range in
-                    for r in range { (p + r * d).update(from: q, count: d) }
+                    for r in range { update(p + r * d, q, d) }
                 }
             }
         }
