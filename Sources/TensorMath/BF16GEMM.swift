@@ -31,7 +31,9 @@ public struct PackedBF16Matrix: Sendable {
     private let lifetime: StorageLifetime
 
     /// Packs `source` (K·N fp32 values in `layout`), rounding each value to bf16 (nearest-even).
-    public init(_ source: [Float], inputCount: Int, outputCount: Int, layout: SourceLayout) throws {
+    /// `kernel` picks the packing code (vector or plain C; identical bits), default `activeKernel`.
+    public init(_ source: [Float], inputCount: Int, outputCount: Int, layout: SourceLayout,
+                kernel: BF16Kernel? = nil) throws {
         guard source.count == inputCount * outputCount, inputCount >= 0, outputCount >= 0 else {
             throw TensorMathError.shapeMismatch(operation: "PackedBF16Matrix",
                                                 lhs: [source.count], rhs: [inputCount, outputCount])
@@ -43,13 +45,16 @@ public struct PackedBF16Matrix: Sendable {
         let count = cbf16_packed_b_count(Int32(inputCount), Int32(outputCount))
         storage = [UInt16](unsafeUninitializedCapacity: count) { buffer, initialized in
             source.withUnsafeBufferPointer { src in
-                cbf16_pack_b(src.baseAddress, Int32(inputCount), Int32(outputCount), Int32(max(leading, 1)),
-                             transposed, buffer.baseAddress)
+                cbf16_pack_b_with(src.baseAddress, Int32(inputCount), Int32(outputCount), Int32(max(leading, 1)),
+                                  transposed, buffer.baseAddress, (kernel ?? BF16GEMM.activeKernel).code)
             }
             initialized = count
         }
         lifetime = StorageLifetime(bytes: count * MemoryLayout<UInt16>.size)
     }
+
+    /// The packed bf16 values (panel layout of `cbf16gemm.h`), for tests.
+    var packedBits: [UInt16] { storage }
 
     /// Bytes held by the packed matrix (including the zero padding of K and N).
     public var byteCount: Int { storage.count * MemoryLayout<UInt16>.size }
@@ -87,7 +92,7 @@ public enum BF16GEMM {
         let kernelCode = (kernel ?? activeKernel).code
         let packedA = UnsafeMutablePointer<UInt32>.allocate(capacity: max(cbf16_packed_a_count(Int32(m), Int32(k)), 1))
         defer { packedA.deallocate() }
-        cbf16_pack_a(a, Int32(m), Int32(k), Int32(lda), packedA)
+        cbf16_pack_a_with(a, Int32(m), Int32(k), Int32(lda), packedA, kernelCode)
         let panels = Int(cbf16_panel_count(Int32(n)))
         let chunks = m * n * k >= parallelThreshold ? max(1, min(threadCount, panels)) : 1
         let cAddress = UInt(bitPattern: c)
@@ -102,6 +107,17 @@ public enum BF16GEMM {
                                   Int32(begin), Int32(end), kernelCode)
             }
             if chunks == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: run) }
+        }
+    }
+
+    /// A[M, K] (row-major) packed as the kernels read it: row i's pair p is
+    /// bf16(A[i][2p]) | bf16(A[i][2p+1]) << 16. For tests of the packing code paths.
+    static func packedRows(_ a: [Float], rows m: Int, kernel: BF16Kernel) -> [UInt32] {
+        let k = m == 0 ? 0 : a.count / m
+        let count = cbf16_packed_a_count(Int32(m), Int32(k))
+        return [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
+            a.withUnsafeBufferPointer { cbf16_pack_a_with($0.baseAddress, Int32(m), Int32(k), Int32(k), buffer.baseAddress, kernel.code) }
+            initialized = count
         }
     }
 

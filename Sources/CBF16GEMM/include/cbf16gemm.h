@@ -59,12 +59,20 @@ size_t cbf16_packed_b_count(int k, int n);
  * transposed != 0: B[k][n] is b[n * ldb + k] (an N x K matrix such as a PyTorch Linear weight).
  */
 void cbf16_pack_b(const float *b, int k, int n, int ldb, int transposed, uint16_t *packed);
+/** `cbf16_pack_b` with the code path chosen by `kernel` (AVX512 or plain C; identical bits). */
+void cbf16_pack_b_with(const float *b, int k, int n, int ldb, int transposed, uint16_t *packed, int kernel);
 /** As `cbf16_pack_b` for a bf16 source (no rounding). */
 void cbf16_pack_b_bf16(const uint16_t *b, int k, int n, int ldb, int transposed, uint16_t *packed);
 
 /** Number of uint32 elements (bf16 pairs) of a packed A for an M x K matrix. */
 size_t cbf16_packed_a_count(int m, int k);
-/** Packs row-major fp32 A (a[m * lda + k]) into bf16 pairs, round-to-nearest-even. */
+/**
+ * Packs row-major fp32 A (a[m * lda + k]) into bf16 pairs, round-to-nearest-even: row i's pair p
+ * is packed[i * ceil(k/2) + p] = bf16(A[i][2p]) | bf16(A[i][2p+1]) << 16 (0 past the end of K).
+ * `kernel` picks the code path (AVX512 integer rounding or plain C); both give identical bits.
+ */
+void cbf16_pack_a_with(const float *a, int m, int k, int lda, uint32_t *packed, int kernel);
+/** `cbf16_pack_a_with` using `cbf16_active_kernel()`. */
 void cbf16_pack_a(const float *a, int m, int k, int lda, uint32_t *packed);
 /** Packs row-major bf16 A into pairs. */
 void cbf16_pack_a_bf16(const uint16_t *a, int m, int k, int lda, uint32_t *packed);
