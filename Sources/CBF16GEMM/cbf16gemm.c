@@ -299,42 +299,45 @@ static void micro_portable(int rows, int cols, int pairs, const uint32_t *a, int
 }
 
 #if CBF16_X86
+/* The 8 x 32 register tile: rows r = 0..7 of C in two 16-lane accumulators each, written out
+ * explicitly (not as arrays) so that every compiler keeps all 16 in zmm registers. */
+#define CBF16_EACH_ROW(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
+
 __attribute__((target("avx512bf16,avx512f,avx512bw,avx512vl")))
 static inline __attribute__((always_inline)) void
 micro_avx512_rows(const int rows, int cols, int pairs, const uint32_t *a, int a_stride,
                   const uint16_t *b, float *c, int ldc, int accumulate) {
-    __m512 acc0[MR], acc1[MR];
-    for (int r = 0; r < MR; r++) {
-        acc0[r] = _mm512_setzero_ps();
-        acc1[r] = _mm512_setzero_ps();
-    }
+#define DECLARE(r) __m512 lo##r = _mm512_setzero_ps(), hi##r = _mm512_setzero_ps();
+    CBF16_EACH_ROW(DECLARE)
+#undef DECLARE
     for (int p = 0; p < pairs; p++) {
         const uint16_t *bp = b + (size_t)p * 2 * CBF16_PANEL_WIDTH;
         __m512bh b0 = (__m512bh)_mm512_loadu_si512((const void *)bp);
         __m512bh b1 = (__m512bh)_mm512_loadu_si512((const void *)(bp + CBF16_PANEL_WIDTH));
-        for (int r = 0; r < MR; r++) {
-            if (r < rows) {
-                __m512bh ar = (__m512bh)_mm512_set1_epi32((int)a[(size_t)r * a_stride + p]);
-                acc0[r] = _mm512_dpbf16_ps(acc0[r], ar, b0);
-                acc1[r] = _mm512_dpbf16_ps(acc1[r], ar, b1);
-            }
+#define STEP(r)                                                                                 \
+        if (r < rows) {                                                                         \
+            __m512bh ar = (__m512bh)_mm512_set1_epi32((int)a[(size_t)(r) * a_stride + p]);     \
+            lo##r = _mm512_dpbf16_ps(lo##r, ar, b0);                                            \
+            hi##r = _mm512_dpbf16_ps(hi##r, ar, b1);                                            \
         }
+        CBF16_EACH_ROW(STEP)
+#undef STEP
     }
     __mmask16 mask0 = cols >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << cols) - 1u);
     __mmask16 mask1 = cols >= 32 ? (__mmask16)0xffff
                     : cols > 16 ? (__mmask16)((1u << (cols - 16)) - 1u) : (__mmask16)0;
-    for (int r = 0; r < MR; r++) {
-        if (r < rows) {
-            float *crow = c + (size_t)r * ldc;
-            __m512 v0 = acc0[r], v1 = acc1[r];
-            if (accumulate) {
-                v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(mask0, crow));
-                v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(mask1, crow + 16));
-            }
-            _mm512_mask_storeu_ps(crow, mask0, v0);
-            _mm512_mask_storeu_ps(crow + 16, mask1, v1);
-        }
+#define STORE(r)                                                                                \
+    if (r < rows) {                                                                             \
+        float *crow = c + (size_t)(r) * ldc;                                                    \
+        if (accumulate) {                                                                       \
+            lo##r = _mm512_add_ps(lo##r, _mm512_maskz_loadu_ps(mask0, crow));                   \
+            hi##r = _mm512_add_ps(hi##r, _mm512_maskz_loadu_ps(mask1, crow + 16));              \
+        }                                                                                       \
+        _mm512_mask_storeu_ps(crow, mask0, lo##r);                                              \
+        _mm512_mask_storeu_ps(crow + 16, mask1, hi##r);                                         \
     }
+    CBF16_EACH_ROW(STORE)
+#undef STORE
 }
 
 /* Full-height tiles get a specialised copy (rows is a constant); tails use the general one. */
