@@ -92,11 +92,18 @@ public enum BF16GEMM {
         let kernelCode = (kernel ?? activeKernel).code
         let packedA = UnsafeMutablePointer<UInt32>.allocate(capacity: max(cbf16_packed_a_count(Int32(m), Int32(k)), 1))
         defer { packedA.deallocate() }
-        cbf16_pack_a_with(a, Int32(m), Int32(k), Int32(lda), packedA, kernelCode)
         let panels = Int(cbf16_panel_count(Int32(n)))
         let chunks = m * n * k >= parallelThreshold ? max(1, min(threadCount, panels)) : 1
         let cAddress = UInt(bitPattern: c)
         let aAddress = UInt(bitPattern: packedA)
+        // A is converted once, its rows split between the threads, before the panels are.
+        let pairs = (k + 1) / 2, sourceAddress = UInt(bitPattern: a)
+        let pack: (Int) -> Void = { chunk in
+            let first = m * chunk / chunks, end = m * (chunk + 1) / chunks
+            cbf16_pack_a_with(UnsafePointer<Float>(bitPattern: sourceAddress)! + first * lda, Int32(end - first), Int32(k),
+                              Int32(lda), UnsafeMutablePointer<UInt32>(bitPattern: aAddress)! + first * pairs, kernelCode)
+        }
+        if chunks == 1 { pack(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: pack) }
         b.storage.withUnsafeBufferPointer { packedB in
             let bAddress = UInt(bitPattern: packedB.baseAddress)
             let run: (Int) -> Void = { chunk in
