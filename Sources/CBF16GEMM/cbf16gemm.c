@@ -277,10 +277,11 @@ void cbf16_pack_a_bf16(const uint16_t *a, int m, int k, int lda, uint32_t *packe
 /* MARK: micro-kernels
  * Both compute rows [0, rows) x columns [0, cols) of one panel over `pairs` K-pairs:
  * a: packed A rows (stride a_stride pairs), b: the panel slice (64 values per pair),
- * c: output (stride ldc), overwritten unless `accumulate`. */
+ * c: output (stride ldc), overwritten unless `accumulate`; bias (if not NULL): cols values added
+ * to every row. */
 
 static void micro_portable(int rows, int cols, int pairs, const uint32_t *a, int a_stride,
-                           const uint16_t *b, float *c, int ldc, int accumulate) {
+                           const uint16_t *b, float *c, int ldc, int accumulate, const float *bias) {
     for (int r = 0; r < rows; r++) {
         float acc[CBF16_PANEL_WIDTH];
         for (int j = 0; j < CBF16_PANEL_WIDTH; j++) acc[j] = 0.0f;
@@ -294,7 +295,10 @@ static void micro_portable(int rows, int cols, int pairs, const uint32_t *a, int
             }
         }
         float *crow = c + (size_t)r * ldc;
-        for (int j = 0; j < cols; j++) crow[j] = accumulate ? crow[j] + acc[j] : acc[j];
+        for (int j = 0; j < cols; j++) {
+            float sum = bias ? acc[j] + bias[j] : acc[j];
+            crow[j] = accumulate ? crow[j] + sum : sum;
+        }
     }
 }
 
@@ -306,7 +310,7 @@ static void micro_portable(int rows, int cols, int pairs, const uint32_t *a, int
 __attribute__((target("avx512bf16,avx512f,avx512bw,avx512vl")))
 static inline __attribute__((always_inline)) void
 micro_avx512_rows(const int rows, int cols, int pairs, const uint32_t *a, int a_stride,
-                  const uint16_t *b, float *c, int ldc, int accumulate) {
+                  const uint16_t *b, float *c, int ldc, int accumulate, const float *bias) {
 #define DECLARE(r) __m512 lo##r = _mm512_setzero_ps(), hi##r = _mm512_setzero_ps();
     CBF16_EACH_ROW(DECLARE)
 #undef DECLARE
@@ -326,9 +330,15 @@ micro_avx512_rows(const int rows, int cols, int pairs, const uint32_t *a, int a_
     __mmask16 mask0 = cols >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << cols) - 1u);
     __mmask16 mask1 = cols >= 32 ? (__mmask16)0xffff
                     : cols > 16 ? (__mmask16)((1u << (cols - 16)) - 1u) : (__mmask16)0;
+    __m512 bias0 = bias ? _mm512_maskz_loadu_ps(mask0, bias) : _mm512_setzero_ps();
+    __m512 bias1 = bias ? _mm512_maskz_loadu_ps(mask1, bias + 16) : _mm512_setzero_ps();
 #define STORE(r)                                                                                \
     if (r < rows) {                                                                             \
         float *crow = c + (size_t)(r) * ldc;                                                    \
+        if (bias) {                                                                             \
+            lo##r = _mm512_add_ps(lo##r, bias0);                                                \
+            hi##r = _mm512_add_ps(hi##r, bias1);                                                \
+        }                                                                                       \
         if (accumulate) {                                                                       \
             lo##r = _mm512_add_ps(lo##r, _mm512_maskz_loadu_ps(mask0, crow));                   \
             hi##r = _mm512_add_ps(hi##r, _mm512_maskz_loadu_ps(mask1, crow + 16));              \
@@ -343,18 +353,18 @@ micro_avx512_rows(const int rows, int cols, int pairs, const uint32_t *a, int a_
 /* Full-height tiles get a specialised copy (rows is a constant); tails use the general one. */
 __attribute__((target("avx512bf16,avx512f,avx512bw,avx512vl")))
 static void micro_avx512(int rows, int cols, int pairs, const uint32_t *a, int a_stride,
-                         const uint16_t *b, float *c, int ldc, int accumulate) {
+                         const uint16_t *b, float *c, int ldc, int accumulate, const float *bias) {
     if (rows == MR) {
-        micro_avx512_rows(MR, cols, pairs, a, a_stride, b, c, ldc, accumulate);
+        micro_avx512_rows(MR, cols, pairs, a, a_stride, b, c, ldc, accumulate, bias);
     } else {
-        micro_avx512_rows(rows, cols, pairs, a, a_stride, b, c, ldc, accumulate);
+        micro_avx512_rows(rows, cols, pairs, a, a_stride, b, c, ldc, accumulate, bias);
     }
 }
 #endif
 
 /* MARK: blocked driver */
 
-void cbf16_gemm_packed(int m, int n, int k, const uint32_t *packed_a, const uint16_t *packed_b,
+void cbf16_gemm_packed(int m, int n, int k, const uint32_t *packed_a, const uint16_t *packed_b, const float *bias,
                        float *c, int ldc, int accumulate, int panel_begin, int panel_end, int kernel) {
     int pairs = pair_count(k);
     int use_avx512 = 0;
@@ -364,11 +374,10 @@ void cbf16_gemm_packed(int m, int n, int k, const uint32_t *packed_a, const uint
     (void)kernel;
 #endif
     if (pairs == 0) {                                       /* K == 0: the product is zero */
-        if (!accumulate) {
-            for (int i = 0; i < m; i++) {
-                for (int j = panel_begin * CBF16_PANEL_WIDTH; j < n && j < panel_end * CBF16_PANEL_WIDTH; j++) {
-                    c[(size_t)i * ldc + j] = 0.0f;
-                }
+        for (int i = 0; i < m; i++) {
+            for (int j = panel_begin * CBF16_PANEL_WIDTH; j < n && j < panel_end * CBF16_PANEL_WIDTH; j++) {
+                float sum = bias ? bias[j] : 0.0f;
+                c[(size_t)i * ldc + j] = accumulate ? c[(size_t)i * ldc + j] + sum : sum;
             }
         }
         return;
@@ -383,6 +392,7 @@ void cbf16_gemm_packed(int m, int n, int k, const uint32_t *packed_a, const uint
             for (int pc = 0; pc < pairs; pc += KC_PAIRS) {
                 int block = pairs - pc < KC_PAIRS ? pairs - pc : KC_PAIRS;
                 int acc = accumulate || pc > 0;
+                const float *bias_block = bias && pc == 0 ? bias + col0 : NULL;   /* added once */
                 const uint16_t *bblock = bpanel + (size_t)pc * 2 * CBF16_PANEL_WIDTH;
                 for (int ir = ic; ir < row_end; ir += MR) {
                     int rows = row_end - ir < MR ? row_end - ir : MR;
@@ -390,11 +400,11 @@ void cbf16_gemm_packed(int m, int n, int k, const uint32_t *packed_a, const uint
                     float *cblock = c + (size_t)ir * ldc + col0;
 #if CBF16_X86
                     if (use_avx512) {
-                        micro_avx512(rows, cols, block, ablock, pairs, bblock, cblock, ldc, acc);
+                        micro_avx512(rows, cols, block, ablock, pairs, bblock, cblock, ldc, acc, bias_block);
                         continue;
                     }
 #endif
-                    micro_portable(rows, cols, block, ablock, pairs, bblock, cblock, ldc, acc);
+                    micro_portable(rows, cols, block, ablock, pairs, bblock, cblock, ldc, acc, bias_block);
                 }
             }
         }

@@ -43,7 +43,7 @@ public func bf16SelfAttention(_ qkv: Tensor, heads: Int, kernel: BF16Kernel? = n
                     let ld = Int32(3 * width)
                     cbf16_pack_a_with(q, l, d, ld, packedQ, kernelCode)
                     cbf16_pack_b_with(k, d, l, ld, 1, packedK, kernelCode)          // Kᵀ: column j is row j of K
-                    cbf16_gemm_packed(l, l, d, packedQ, packedK, scores, l, 0, 0, cbf16_panel_count(l), kernelCode)
+                    cbf16_gemm_packed(l, l, d, packedQ, packedK, nil, scores, l, 0, 0, cbf16_panel_count(l), kernelCode)
                     for i in 0..<length {
                         let row = scores + i * length
                         for j in 0..<length { row[j] *= scale }
@@ -51,7 +51,7 @@ public func bf16SelfAttention(_ qkv: Tensor, heads: Int, kernel: BF16Kernel? = n
                     }
                     cbf16_pack_a_with(scores, l, l, l, packedP, kernelCode)
                     cbf16_pack_b_with(v, l, d, ld, 0, packedV, kernelCode)
-                    cbf16_gemm_packed(l, d, l, packedP, packedV, out0 + b * length * width + h * headDim, Int32(width),
+                    cbf16_gemm_packed(l, d, l, packedP, packedV, nil, out0 + b * length * width + h * headDim, Int32(width),
                                       0, 0, cbf16_panel_count(d), kernelCode)
                 }
             }

@@ -82,11 +82,12 @@ public enum BF16GEMM {
     /// Products below this many multiply-adds run on one thread (thread hand-off costs more).
     static let parallelThreshold = 1 << 20
 
-    /// C[M, N] (row-major, leading dimension `ldc`) = A[M, K] (row-major, leading dimension `lda`) × B,
-    /// or C += A × B when `accumulate`. `kernel` defaults to `activeKernel`.
+    /// C[M, N] (row-major, leading dimension `ldc`) = A[M, K] (row-major, leading dimension `lda`) × B
+    /// + bias, or C += A × B + bias when `accumulate`; `bias` (N values added to every row) is
+    /// optional. `kernel` defaults to `activeKernel`.
     public static func multiply(_ a: UnsafePointer<Float>, rows m: Int, lda: Int, by b: PackedBF16Matrix,
                                 into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool = false,
-                                kernel: BF16Kernel? = nil) {
+                                bias: UnsafePointer<Float>? = nil, kernel: BF16Kernel? = nil) {
         let k = b.inputCount, n = b.outputCount
         guard m > 0, n > 0 else { return }
         let kernelCode = (kernel ?? activeKernel).code
@@ -94,7 +95,7 @@ public enum BF16GEMM {
         defer { packedA.deallocate() }
         let panels = Int(cbf16_panel_count(Int32(n)))
         let chunks = m * n * k >= parallelThreshold ? max(1, min(threadCount, panels)) : 1
-        let cAddress = UInt(bitPattern: c)
+        let cAddress = UInt(bitPattern: c), biasAddress = UInt(bitPattern: bias)
         let aAddress = UInt(bitPattern: packedA)
         // A is converted once, its rows split between the threads, before the panels are.
         let pairs = (k + 1) / 2, sourceAddress = UInt(bitPattern: a)
@@ -110,7 +111,7 @@ public enum BF16GEMM {
                 let begin = panels * chunk / chunks, end = panels * (chunk + 1) / chunks
                 cbf16_gemm_packed(Int32(m), Int32(n), Int32(k),
                                   UnsafePointer(bitPattern: aAddress), UnsafePointer(bitPattern: bAddress),
-                                  UnsafeMutablePointer(bitPattern: cAddress), Int32(ldc), accumulate ? 1 : 0,
+                                  UnsafePointer(bitPattern: biasAddress), UnsafeMutablePointer(bitPattern: cAddress), Int32(ldc), accumulate ? 1 : 0,
                                   Int32(begin), Int32(end), kernelCode)
             }
             if chunks == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: run) }
@@ -154,8 +155,12 @@ public enum BF16GEMM {
 /// `[out, in]` Linear weight, optional fp32 `bias` `[out]`; fp32 result `[..., out]`.
 public func linear(_ x: Tensor, packedWeight weight: PackedBF16Matrix, bias: Tensor?) -> Tensor {
     precondition(x.lastDimension == weight.inputCount, "linear: input \(x.shape) does not match packed weight [\(weight.outputCount), \(weight.inputCount)]")
-    return linearResult(x, outWidth: weight.outputCount, bias: bias) { a, c in
-        BF16GEMM.multiply(a, rows: x.rowCount, lda: weight.inputCount, by: weight, into: c, ldc: weight.outputCount,
-                          accumulate: bias != nil)
+    precondition(bias.map { $0.count == weight.outputCount } ?? true, "linear: bias \(bias?.shape ?? []) does not match \(weight.outputCount) outputs")
+    // The kernel adds the bias as it stores C (no separate bias fill).
+    return linearResult(x, outWidth: weight.outputCount, bias: nil) { a, c in
+        (bias?.storage ?? []).withUnsafeBufferPointer { b in
+            BF16GEMM.multiply(a, rows: x.rowCount, lda: weight.inputCount, by: weight, into: c, ldc: weight.outputCount,
+                              bias: bias == nil ? nil : b.baseAddress)
+        }
     }
 }

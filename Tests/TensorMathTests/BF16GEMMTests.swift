@@ -150,6 +150,39 @@ final class BF16GEMMTests: XCTestCase {
         for i in c.indices { XCTAssertEqual(c[i], before[i] + product[i], accuracy: 1e-5) }
     }
 
+    /// The bias is added once per output (not once per K block), on top of C when accumulating;
+    /// K = 0 leaves just the bias. Same fp32 products, so only the addition order differs.
+    func testBiasIsAddedOnceToEveryRow() throws {
+        var rng = SeededGenerator(seed: 17)
+        for (m, n, k) in [(9, 45, 401), (3, 33, 0), (130, 70, 129)] {
+            let a = Self.randomMatrix(m * k, &rng), bias = Self.randomMatrix(n, &rng)
+            let packed = try PackedBF16Matrix(Self.randomMatrix(k * n, &rng), inputCount: k, outputCount: n,
+                                              layout: .inputsByOutputs)
+            for kernel in kernelsToTest() {
+                let product = try BF16GEMM.multiply(a, rows: m, by: packed, kernel: kernel)
+                for accumulate in [false, true] {
+                    let before = Self.randomMatrix(m * n, &rng)
+                    var c = before
+                    (k == 0 ? [0] : a).withUnsafeBufferPointer { ap in      // a valid pointer even for K = 0
+                        c.withUnsafeMutableBufferPointer { cp in
+                            bias.withUnsafeBufferPointer { bp in
+                                BF16GEMM.multiply(ap.baseAddress!, rows: m, lda: max(k, 1), by: packed, into: cp.baseAddress!,
+                                                  ldc: n, accumulate: accumulate, bias: bp.baseAddress, kernel: kernel)
+                            }
+                        }
+                    }
+                    for i in 0..<m {
+                        for j in 0..<n {
+                            let expected = product[i * n + j] + bias[j] + (accumulate ? before[i * n + j] : 0)
+                            XCTAssertEqual(c[i * n + j], expected, accuracy: 1e-5 * max(1, abs(expected)),
+                                           "\(kernel) \(m)x\(n)x\(k) accumulate \(accumulate) at \(i),\(j)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     func testForcePortableFlagSelectsTheFallback() {
         defer { BF16GEMM.forcePortable(false) }
         BF16GEMM.forcePortable(true)

@@ -78,11 +78,14 @@ void cbf16_pack_a(const float *a, int m, int k, int lda, uint32_t *packed);
 void cbf16_pack_a_bf16(const uint16_t *a, int m, int k, int lda, uint32_t *packed);
 
 /**
- * C[M,N] (row-major, c[i * ldc + j]) = A x B for the column panels [panel_begin, panel_end),
- * or C += A x B when `accumulate` is non-zero. Uses `kernel` (see the enum; an unavailable
- * AVX512 request falls back to the portable kernel).
+ * C[M,N] (row-major, c[i * ldc + j]) = A x B + bias for the column panels [panel_begin, panel_end),
+ * or C += A x B + bias when `accumulate` is non-zero; `bias` (N values, added to every row) may be
+ * NULL. Uses `kernel` (see the enum; an unavailable AVX512 request falls back to the portable kernel).
+ *
+ * Blocking: 8-row x 32-column register tiles (16 zmm accumulators, vdpbf16ps), K in blocks of
+ * 192 pairs (one B panel slice stays in L1/L2), M in blocks of 128 rows (packed A in L2).
  */
-void cbf16_gemm_packed(int m, int n, int k, const uint32_t *packed_a, const uint16_t *packed_b,
+void cbf16_gemm_packed(int m, int n, int k, const uint32_t *packed_a, const uint16_t *packed_b, const float *bias,
                        float *c, int ldc, int accumulate, int panel_begin, int panel_end, int kernel);
 
 #ifdef __cplusplus
