@@ -27,3 +27,17 @@ final class UsageErrorTests: CommandLineTestCase {
         XCTAssertTrue(run.standardOutput.contains("--results"), run.summary)
     }
 }
+
+/// `mplug-eval suite` itself runs in `.ci/run` (followed by the regression gate); here only its input errors.
+final class SuiteCommandTests: CommandLineTestCase {
+    func testMissingBundledDataIsBadInputNamingTheRoot() throws {
+        let root = missingPath("checkout")
+        let run = try mplugEval("suite", "--output", "suite.json", "--root", root)
+        assertBadInput(run, mentions: [root])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: temporaryDirectory.appendingPathComponent("suite.json").path))
+    }
+
+    func testMissingOutputOptionIsBadInput() throws {
+        assertBadInput(try mplugEval("suite"), mentions: ["--output"])
+    }
+}
