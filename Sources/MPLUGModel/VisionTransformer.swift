@@ -78,8 +78,10 @@ struct VisionTransformer: Sendable {
         for (i, block) in blocks.enumerated() {
             x.layerNormalize(into: &normed, gamma: block.norm1.gamma, beta: block.norm1.beta, eps: block.norm1.eps)
             block.inProjection.apply(normed, into: &qkv)
-            let context = multiHeadAttention(query: HeadBlock(qkv), key: HeadBlock(qkv, column: w), value: HeadBlock(qkv, column: 2 * w),
-                                             heads: heads, headDim: w / heads)
+            // bf16 weights: QKᵀ and P·V go through the bf16 GEMM too (BF16Attention.swift).
+            let context = block.inProjection.packedWeight != nil ? bf16SelfAttention(qkv, heads: heads)
+                : multiHeadAttention(query: HeadBlock(qkv), key: HeadBlock(qkv, column: w), value: HeadBlock(qkv, column: 2 * w),
+                                     heads: heads, headDim: w / heads)
             block.outProjection.accumulate(context, into: &x)
             x.layerNormalize(into: &normed, gamma: block.norm2.gamma, beta: block.norm2.beta, eps: block.norm2.eps)
             block.fc.apply(normed, into: &hidden)
@@ -97,11 +99,12 @@ struct VisionTransformer: Sendable {
 
 extension Linear {
     /// `y = x·Wᵀ + b` written into `y` (shape `[..., out]`), reusing its storage when it already
-    /// has that many elements: the bias rows are filled in, then the product is accumulated onto them.
+    /// has that many elements. fp32: the bias rows are filled in, then the product is accumulated
+    /// onto them; bf16: the kernel adds the bias as it stores.
     func apply(_ x: Tensor, into y: inout Tensor) {
         y.resize(to: Array(x.shape.dropLast()) + [outWidth])
-        if let bias { y.fillRows(with: bias) }
-        accumulateProduct(x, into: &y, onto: bias != nil)
+        if let bias, packedWeight == nil { y.fillRows(with: bias) }
+        accumulateProduct(x, into: &y, onto: bias != nil && packedWeight == nil, bf16Bias: bias)
     }
 
     /// `y += x·Wᵀ + b` in place (`y` of shape `[..., out]`, e.g. the residual stream): the residual
@@ -109,20 +112,24 @@ extension Linear {
     func accumulate(_ x: Tensor, into y: inout Tensor) {
         precondition(Array(y.shape.dropLast()) == Array(x.shape.dropLast()) && y.lastDimension == outWidth,
                      "Linear.accumulate: input \(x.shape) and output \(y.shape) vs weight [\(outWidth), \(inWidth)]")
-        if let bias { y.addRow(bias) }
-        accumulateProduct(x, into: &y, onto: true)
+        if let bias, packedWeight == nil { y.addRow(bias) }
+        accumulateProduct(x, into: &y, onto: true, bf16Bias: bias)
     }
 
-    /// `y = x·Wᵀ`, or `y += x·Wᵀ` when `onto`, through the fp32 or the packed bf16 weight.
-    private func accumulateProduct(_ x: Tensor, into y: inout Tensor, onto: Bool) {
+    /// `y = x·Wᵀ`, or `y += x·Wᵀ` when `onto`, through the fp32 weight; through the packed bf16
+    /// weight the same plus `bf16Bias` (added by the kernel).
+    private func accumulateProduct(_ x: Tensor, into y: inout Tensor, onto: Bool, bf16Bias: Tensor?) {
         precondition(x.lastDimension == inWidth, "linear: input \(x.shape) does not match weight [\(outWidth), \(inWidth)]")
+        precondition(bias.map { $0.count == self.outWidth } ?? true, "linear: bias \(bias?.shape ?? []) does not match \(self.outWidth) outputs")
         let rows = x.rowCount, inWidth = inWidth, outWidth = outWidth
         guard rows > 0, outWidth > 0 else { return }
         x.storage.withUnsafeBufferPointer { a in
             y.storage.withUnsafeMutableBufferPointer { c in
                 if let packedWeight {
-                    BF16GEMM.multiply(a.baseAddress!, rows: rows, lda: inWidth, by: packedWeight, into: c.baseAddress!,
-                                      ldc: outWidth, accumulate: onto)
+                    (bf16Bias?.storage ?? []).withUnsafeBufferPointer { b in
+                        BF16GEMM.multiply(a.baseAddress!, rows: rows, lda: inWidth, by: packedWeight, into: c.baseAddress!,
+                                          ldc: outWidth, accumulate: onto, bias: bf16Bias == nil ? nil : b.baseAddress)
+                    }
                 } else {
                     weight.storage.withUnsafeBufferPointer { w in
                         Gemm.multiply(m: rows, n: outWidth, k: inWidth, a: a.baseAddress!, lda: inWidth, b: w.baseAddress!,
