@@ -26,11 +26,13 @@ let package = Package(
         // MARK: Seeded random numbers shared by weights, test inputs and bootstrap resampling
         .target(name: "SeededRandom"),
 
-        .target(name: "TensorMath", dependencies: ["COpenBLAS", "CBF16GEMM", "SeededRandom"],
+        .target(name: "TensorMath", dependencies: ["COpenBLAS", "CBF16GEMM", "CSkinnyGEMM", "SeededRandom"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
 
         // bf16 GEMM (AVX512-BF16 `vdpbf16ps` with a portable fallback; Debian's OpenBLAS lacks sbgemm).
         .target(name: "CBF16GEMM", path: "Sources/CBF16GEMM"),
+        // Few-row fp32 GEMM streaming the weights once (decoding steps; AVX2+FMA with a portable fallback).
+        .target(name: "CSkinnyGEMM", path: "Sources/CSkinnyGEMM"),
 
         // MARK: Data and images: safetensors, .pth (restricted pickle), .npy, PNG/JPEG, PIL-exact resize
         .target(name: "DataIO", dependencies: ["CPNG", "CJPEG"]),
