@@ -131,3 +131,87 @@ void cskinny_sgemm_nt(size_t m, size_t n0, size_t n1, size_t k, float alpha,
         }
     }
 }
+
+/* MARK: attention of a few query rows (see the header) */
+
+static void scores_portable(size_t m, size_t heads, size_t h0, size_t h1, size_t hd, size_t keys, float scale,
+                            const float *q, size_t ldq, const float *k, size_t ldk, float *scores) {
+    float dots[1];
+    for (size_t j = 0; j < keys; j++) {
+        for (size_t h = h0; h < h1; h++) {
+            for (size_t r = 0; r < m; r++) {
+                dots_portable(1, k + j * ldk + h * hd, q + r * ldq + h * hd, 0, hd, dots);
+                scores[(r * heads + h) * keys + j] = scale * dots[0];
+            }
+        }
+    }
+}
+
+static void values_portable(size_t m, size_t heads, size_t h0, size_t h1, size_t hd, size_t keys,
+                            const float *scores, const float *v, size_t ldv, float *out, size_t ldo) {
+    for (size_t r = 0; r < m; r++)
+        for (size_t h = h0; h < h1; h++)
+            for (size_t d = 0; d < hd; d++) out[r * ldo + h * hd + d] = 0;
+    for (size_t j = 0; j < keys; j++) {
+        for (size_t h = h0; h < h1; h++) {
+            const float *vj = v + j * ldv + h * hd;
+            for (size_t r = 0; r < m; r++) {
+                float p = scores[(r * heads + h) * keys + j], *o = out + r * ldo + h * hd;
+                for (size_t d = 0; d < hd; d++) o[d] += p * vj[d];
+            }
+        }
+    }
+}
+
+#if CSKINNY_X86
+CSKINNY_AVX2 static void scores_avx2(size_t m, size_t heads, size_t h0, size_t h1, size_t hd, size_t keys, float scale,
+                                     const float *q, size_t ldq, const float *k, size_t ldk, float *scores) {
+    float dots[GROUP];
+    for (size_t j = 0; j < keys; j++) {
+        for (size_t h = h0; h < h1; h++) {
+            for (size_t i = 0; i < m; i += GROUP) {
+                size_t rows = m - i < GROUP ? m - i : GROUP;
+                dots_avx2(rows, k + j * ldk + h * hd, q + i * ldq + h * hd, ldq, hd, dots);
+                for (size_t r = 0; r < rows; r++) scores[((i + r) * heads + h) * keys + j] = scale * dots[r];
+            }
+        }
+    }
+}
+
+CSKINNY_AVX2 static void values_avx2(size_t m, size_t heads, size_t h0, size_t h1, size_t hd, size_t keys,
+                                     const float *scores, const float *v, size_t ldv, float *out, size_t ldo) {
+    size_t whole = hd - hd % LANES;
+    for (size_t r = 0; r < m; r++)
+        for (size_t h = h0; h < h1; h++)
+            for (size_t d = 0; d < hd; d++) out[r * ldo + h * hd + d] = 0;
+    for (size_t j = 0; j < keys; j++) {
+        for (size_t h = h0; h < h1; h++) {
+            const float *vj = v + j * ldv + h * hd;
+            for (size_t r = 0; r < m; r++) {
+                float p = scores[(r * heads + h) * keys + j], *o = out + r * ldo + h * hd;
+                __m256 pv = _mm256_set1_ps(p);
+                size_t d = 0;
+                for (; d < whole; d += LANES)
+                    _mm256_storeu_ps(o + d, _mm256_fmadd_ps(pv, _mm256_loadu_ps(vj + d), _mm256_loadu_ps(o + d)));
+                for (; d < hd; d++) o[d] += p * vj[d];
+            }
+        }
+    }
+}
+#endif
+
+void cskinny_attention_scores(size_t m, size_t heads, size_t h0, size_t h1, size_t head_dim, size_t keys,
+                              float scale, const float *q, size_t ldq, const float *k, size_t ldk, float *scores) {
+#if CSKINNY_X86
+    if (cskinny_uses_avx2()) { scores_avx2(m, heads, h0, h1, head_dim, keys, scale, q, ldq, k, ldk, scores); return; }
+#endif
+    scores_portable(m, heads, h0, h1, head_dim, keys, scale, q, ldq, k, ldk, scores);
+}
+
+void cskinny_attention_values(size_t m, size_t heads, size_t h0, size_t h1, size_t head_dim, size_t keys,
+                              const float *scores, const float *v, size_t ldv, float *out, size_t ldo) {
+#if CSKINNY_X86
+    if (cskinny_uses_avx2()) { values_avx2(m, heads, h0, h1, head_dim, keys, scores, v, ldv, out, ldo); return; }
+#endif
+    values_portable(m, heads, h0, h1, head_dim, keys, scores, v, ldv, out, ldo);
+}

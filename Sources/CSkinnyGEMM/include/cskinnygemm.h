@@ -24,6 +24,23 @@ void cskinny_sgemm_nt(size_t m, size_t n0, size_t n1, size_t k, float alpha,
                       const float *a, size_t lda, const float *b, size_t ldb,
                       float beta, float *c, size_t ldc);
 
+/**
+ * Attention of a few query rows to one key/value sequence, heads [h0, h1) of `head_dim` features
+ * (head h is features h*head_dim ..< (h+1)*head_dim of every row), in two passes so that the caller
+ * can mask and softmax the scores in between:
+ *
+ * scores: S[(r*heads + h)*keys + j] = scale * q_r,h . k_j,h   for r < m, j < keys
+ *         (q_r at q + r*ldq, k_j at k + j*ldk; each key row is read once for all heads and rows)
+ * values: O[r*ldo + h*head_dim + d] = sum_j S[(r*heads + h)*keys + j] * v_j,h[d]
+ *         (v_j at v + j*ldv; each value row is read once)
+ *
+ * `heads` is the total head count (the stride of S). fp32 accumulation; same kernels as above.
+ */
+void cskinny_attention_scores(size_t m, size_t heads, size_t h0, size_t h1, size_t head_dim, size_t keys,
+                              float scale, const float *q, size_t ldq, const float *k, size_t ldk, float *scores);
+void cskinny_attention_values(size_t m, size_t heads, size_t h0, size_t h1, size_t head_dim, size_t keys,
+                              const float *scores, const float *v, size_t ldv, float *out, size_t ldo);
+
 /** Tests: 1 forces the portable kernel, 0 restores run-time selection. */
 void cskinny_force_portable(int on);
 
