@@ -25,6 +25,8 @@ let package = Package(
         // MARK: Tensor math: float32 tensors, sgemm through OpenBLAS, vectorized element-wise kernels
         // MARK: Seeded random numbers shared by weights, test inputs and bootstrap resampling
         .target(name: "SeededRandom"),
+        // Python 3 `str` semantics on code points (strip, split, lower, isspace) shared by the metrics and the tokenizer.
+        .target(name: "PythonText"),
 
         .target(name: "TensorMath", dependencies: ["COpenBLAS", "CBF16GEMM", "CSkinnyGEMM", "SeededRandom"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
@@ -38,10 +40,10 @@ let package = Package(
         .target(name: "DataIO", dependencies: ["CPNG", "CJPEG"]),
 
         // MARK: The mPLUG model: config, WordPiece, CLIP ViT, BERT, fusion, decoder, heads, generation
-        .target(name: "MPLUGModel", dependencies: ["TensorMath", "DataIO"]),
+        .target(name: "MPLUGModel", dependencies: ["TensorMath", "DataIO", "PythonText"]),
 
         // MARK: Metrics (pure: strings and numbers in, statistics and scores out; no file access)
-        .target(name: "Metrics", dependencies: ["SeededRandom"]),
+        .target(name: "Metrics", dependencies: ["SeededRandom", "PythonText"]),
         // Loaders for metric resources (METEOR tables, WordNet) from disk.
         .target(name: "MetricResources", dependencies: ["Metrics"]),
 
@@ -52,20 +54,23 @@ let package = Package(
         .target(name: "Reports", dependencies: ["Metrics"]),
 
         // MARK: Command-line tools (thin: parse arguments, call libraries)
+        // Shared by both executables: usage errors exit 2 with one line, like every other bad input.
+        .target(name: "CommandLineSupport", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "mplug-eval", dependencies: [
-            "EvalTasks", "Reports", "MPLUGModel", "Metrics", "MetricResources", "TensorMath", "BenchSuite",
+            "EvalTasks", "Reports", "MPLUGModel", "Metrics", "MetricResources", "TensorMath", "BenchSuite", "CommandLineSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // MARK: Throughput suite: FLOP counts, timing harness, reports (`mplug-bench`)
         .target(name: "BenchSuite", dependencies: ["TensorMath", "MPLUGModel", "DataIO", "COpenBLAS"]),
         .executableTarget(name: "mplug-bench", dependencies: [
-            "BenchSuite",
+            "BenchSuite", "CommandLineSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // MARK: Tests (mirror the modules; fixtures in Tests/Fixtures, see its README)
         .target(name: "TestSupport", path: "Sources/TestSupport"),
+        .testTarget(name: "PythonTextTests", dependencies: ["PythonText"]),
         .testTarget(name: "TensorMathTests", dependencies: ["TensorMath", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "MetricResources", "TestSupport"]),
         .testTarget(name: "MetricResourcesTests", dependencies: ["MetricResources", "Metrics"]),

@@ -12,25 +12,29 @@ let benchmarks: @Sendable () -> Void = {
                                            maxDuration: .seconds(2))
     print("OpenBLAS core: \(Gemm.coreName); bf16 kernel: \(BF16GEMM.activeKernel.rawValue)")
     var rng = SeededGenerator(seed: 7)
-    let x = rng.normalTensor([1, tokens, width], std: 1)
-    let fcWeight = rng.normalTensor([inner, width], std: 0.03)   // nn.Linear layout [out, in]
-    let fcBias = rng.normalTensor([inner], std: 0.05)
-
-    // The fp32 GEMM funnel (OpenBLAS sgemm) through `linear`: 577x768 · (3072x768)ᵀ.
-    Benchmark("linear fp32 577x768→3072 (sgemm)") { benchmark in
-        for _ in benchmark.scaledIterations { blackHole(linear(x, weight: fcWeight, bias: fcBias)) }
+    // The ViT's linear layers (577 tokens): Q|K|V 768→2304, attention output 768→768, MLP 768→3072
+    // and 3072→768, each through OpenBLAS sgemm (fp32) and the bf16 GEMM with the weight packed once.
+    let inputs = [width: rng.normalTensor([1, tokens, width], std: 1), inner: rng.normalTensor([1, tokens, inner], std: 1)]
+    for (inWidth, outWidth) in [(width, 3 * width), (width, width), (width, inner), (inner, width)] {
+        let x = inputs[inWidth]!
+        let weight = rng.normalTensor([outWidth, inWidth], std: 0.03)   // nn.Linear layout [out, in]
+        let bias = rng.normalTensor([outWidth], std: 0.05)
+        let shape = "\(tokens)x\(inWidth)→\(outWidth)"
+        Benchmark("linear fp32 \(shape) (sgemm)") { benchmark in
+            for _ in benchmark.scaledIterations { blackHole(linear(x, weight: weight, bias: bias)) }
+        }
+        let packed = try! PackedBF16Matrix(weight.storage, inputCount: inWidth, outputCount: outWidth, layout: .outputsByInputs)
+        Benchmark("linear bf16 \(shape) (\(BF16GEMM.activeKernel.rawValue))") { benchmark in
+            for _ in benchmark.scaledIterations { blackHole(linear(x, packedWeight: packed, bias: bias)) }
+        }
+        guard inWidth == width, outWidth == inner else { continue }
+        Benchmark("linear bf16 \(shape) (portable)") { benchmark in
+            BF16GEMM.forcePortable(true)
+            defer { BF16GEMM.forcePortable(false) }
+            for _ in benchmark.scaledIterations { blackHole(linear(x, packedWeight: packed, bias: bias)) }
+        }
     }
-
-    // The same product with the weight packed once as bf16 (avx512bf16 when available).
-    let packed = try! PackedBF16Matrix(fcWeight.storage, inputCount: width, outputCount: inner, layout: .outputsByInputs)
-    Benchmark("linear bf16 577x768→3072 (\(BF16GEMM.activeKernel.rawValue))") { benchmark in
-        for _ in benchmark.scaledIterations { blackHole(linear(x, packedWeight: packed, bias: fcBias)) }
-    }
-    Benchmark("linear bf16 577x768→3072 (portable)") { benchmark in
-        BF16GEMM.forcePortable(true)
-        defer { BF16GEMM.forcePortable(false) }
-        for _ in benchmark.scaledIterations { blackHole(linear(x, packedWeight: packed, bias: fcBias)) }
-    }
+    let x = inputs[width]!
 
     // Row softmax over attention scores of one head (577 x 577).
     let scores = rng.normalTensor([tokens, tokens], std: 3)
@@ -63,5 +67,9 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(multiHeadAttention(query: HeadBlock(qkv), key: HeadBlock(qkv, column: width),
                                          value: HeadBlock(qkv, column: 2 * width), heads: heads, headDim: width / heads))
         }
+    }
+    // The same attention with QKᵀ and P·V through the bf16 GEMM (the bf16 ViT path).
+    Benchmark("attention bf16 12 heads 577x577x64") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(bf16SelfAttention(qkv, heads: heads)) }
     }
 }

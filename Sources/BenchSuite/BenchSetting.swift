@@ -23,7 +23,8 @@ public enum BenchPart: String, Sendable, Codable, CaseIterable {
 public enum Precision: String, Sendable, Codable, CaseIterable {
     /// fp32 weights, OpenBLAS sgemm.
     case fp32
-    /// bf16 weights (packed once), linear layers through the bf16 GEMM; attention stays fp32.
+    /// bf16 weights (packed once), linear layers through the bf16 GEMM; the ViT's attention products
+    /// (QKᵀ, P·V) too, the text/fusion/decoder attention stays fp32.
     case bf16
 }
 

@@ -33,9 +33,10 @@ static void cpng_on_warning(png_structp png, png_const_charp message) {
     (void)message;
 }
 
-/// Decodes a PNG held in memory to 8-bit RGB, row-major HWC, as Pillow's `convert('RGB')` does for
-/// 8-bit images: palette looked up, gray replicated, alpha dropped (not composited). 16-bit samples
-/// keep their high byte; low bit depths are expanded. Returns 0 and a malloc'ed `*pixels` (free it)
+/// Decodes a PNG held in memory to 8-bit RGB, row-major HWC, as Pillow's `convert('RGB')` does:
+/// palette looked up, gray replicated, alpha dropped (not composited), low bit depths expanded.
+/// 16-bit samples keep their high byte, except 16-bit gray without alpha, which Pillow opens as
+/// mode I;16 and clips to 0...255. Returns 0 and a malloc'ed `*pixels` (free it)
 /// on success; otherwise 1 with a message in `error` (at least 256 bytes).
 static inline int cpng_decode_rgb8(const unsigned char *data, size_t size, unsigned char **pixels,
                                    unsigned *width, unsigned *height, char *error) {
@@ -64,10 +65,11 @@ static inline int cpng_decode_rgb8(const unsigned char *data, size_t size, unsig
     png_read_info(png, info);
     int color = png_get_color_type(png, info);
     int depth = png_get_bit_depth(png, info);
-    if (depth == 16) png_set_strip_16(png);
+    int clipGray16 = (color == PNG_COLOR_TYPE_GRAY && depth == 16);
+    if (depth == 16 && !clipGray16) png_set_strip_16(png);
     if (color == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
     if (color == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
-    if (color == PNG_COLOR_TYPE_GRAY || color == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(png);
+    if ((color == PNG_COLOR_TYPE_GRAY && !clipGray16) || color == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(png);
     if (color & PNG_COLOR_MASK_ALPHA) png_set_strip_alpha(png);
     png_set_interlace_handling(png);
     png_read_update_info(png, info);
@@ -75,17 +77,26 @@ static inline int cpng_decode_rgb8(const unsigned char *data, size_t size, unsig
     size_t rowBytes = png_get_rowbytes(png, info);
     // Palette expansion also turns a tRNS chunk into a 4th (alpha) channel, dropped below.
     size_t channels = png_get_channels(png, info);
-    if (w == 0 || h == 0 || (unsigned long long)w * h > (1ull << 28) || (channels != 3 && channels != 4) ||
-        rowBytes != (size_t)w * channels) {
+    size_t sampleBytes = clipGray16 ? 2 : 1;
+    if (w == 0 || h == 0 || (unsigned long long)w * h > (1ull << 28) ||
+        (clipGray16 ? channels != 1 : (channels != 3 && channels != 4)) || rowBytes != (size_t)w * channels * sampleBytes) {
         png_error(png, "unsupported image dimensions or layout");
     }
-    buffer = (unsigned char *)malloc(rowBytes * h);
+    // Room for the RGB output even when the decoded rows are narrower (2-byte gray → 3-byte RGB).
+    buffer = (unsigned char *)malloc(clipGray16 ? (size_t)w * h * 3 : rowBytes * h);
     rows = (png_bytep *)malloc(sizeof(png_bytep) * h);
     if (!buffer || !rows) png_error(png, "out of memory");
     for (png_uint_32 y = 0; y < h; y++) rows[y] = buffer + y * rowBytes;
     png_read_image(png, rows);
     png_read_end(png, NULL);
-    if (channels == 4) {
+    if (clipGray16) {
+        // Expand in place from the end: output pixel i (3 bytes) never overtakes input sample i (2 bytes).
+        for (size_t i = (size_t)w * h; i-- > 0;) {
+            unsigned value = ((unsigned)buffer[2 * i] << 8) | buffer[2 * i + 1];   // PNG samples are big-endian
+            unsigned char clipped = value > 255 ? 255 : (unsigned char)value;
+            buffer[3 * i] = buffer[3 * i + 1] = buffer[3 * i + 2] = clipped;
+        }
+    } else if (channels == 4) {
         for (size_t i = 0; i < (size_t)w * h; i++) memmove(buffer + 3 * i, buffer + 4 * i, 3);
     }
     free(rows);

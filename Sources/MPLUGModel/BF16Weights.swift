@@ -1,8 +1,9 @@
 import TensorMath
 
 /// bf16 weights: every `Linear` of the model packed once as bf16 (round-to-nearest-even) so its
-/// products run through `BF16GEMM` (fp32 accumulation). Embedding tables, LayerNorms, biases, the
-/// ViT patch embedding and attention (QKᵀ, P·V on activations) stay fp32.
+/// products run through `BF16GEMM` (fp32 accumulation). The ViT blocks then also run their
+/// attention products (QKᵀ, P·V) through it (`bf16SelfAttention`). Embedding tables, LayerNorms,
+/// biases, softmax, the ViT patch embedding and the BERT-side attention stay fp32.
 extension MPLUGModel {
     /// A copy whose linear layers hold packed bf16 weights (their fp32 weights are dropped).
     /// Outputs differ from fp32 by bf16 rounding (≈ 2⁻⁹ relative per weight and activation).

@@ -75,8 +75,10 @@ struct VisionTransformer: Sendable {
         trace?.record("vis_ln_pre", x)
         for (i, block) in blocks.enumerated() {
             let qkv = block.inProjection(block.norm1(x))
-            let context = multiHeadAttention(query: HeadBlock(qkv), key: HeadBlock(qkv, column: w), value: HeadBlock(qkv, column: 2 * w),
-                                             heads: heads, headDim: w / heads)
+            // bf16 weights: QKᵀ and P·V go through the bf16 GEMM too (BF16Attention.swift).
+            let context = block.inProjection.packedWeight != nil ? bf16SelfAttention(qkv, heads: heads)
+                : multiHeadAttention(query: HeadBlock(qkv), key: HeadBlock(qkv, column: w), value: HeadBlock(qkv, column: 2 * w),
+                                     heads: heads, headDim: w / heads)
             x.add(block.outProjection(context))
             var hidden = block.fc(block.norm2(x))
             hidden.apply(.quickGelu)

@@ -31,7 +31,9 @@ public struct PackedBF16Matrix: Sendable {
     private let lifetime: StorageLifetime
 
     /// Packs `source` (K·N fp32 values in `layout`), rounding each value to bf16 (nearest-even).
-    public init(_ source: [Float], inputCount: Int, outputCount: Int, layout: SourceLayout) throws {
+    /// `kernel` picks the packing code (vector or plain C; identical bits), default `activeKernel`.
+    public init(_ source: [Float], inputCount: Int, outputCount: Int, layout: SourceLayout,
+                kernel: BF16Kernel? = nil) throws {
         guard source.count == inputCount * outputCount, inputCount >= 0, outputCount >= 0 else {
             throw TensorMathError.shapeMismatch(operation: "PackedBF16Matrix",
                                                 lhs: [source.count], rhs: [inputCount, outputCount])
@@ -43,13 +45,16 @@ public struct PackedBF16Matrix: Sendable {
         let count = cbf16_packed_b_count(Int32(inputCount), Int32(outputCount))
         storage = [UInt16](unsafeUninitializedCapacity: count) { buffer, initialized in
             source.withUnsafeBufferPointer { src in
-                cbf16_pack_b(src.baseAddress, Int32(inputCount), Int32(outputCount), Int32(max(leading, 1)),
-                             transposed, buffer.baseAddress)
+                cbf16_pack_b_with(src.baseAddress, Int32(inputCount), Int32(outputCount), Int32(max(leading, 1)),
+                                  transposed, buffer.baseAddress, (kernel ?? BF16GEMM.activeKernel).code)
             }
             initialized = count
         }
         lifetime = StorageLifetime(bytes: count * MemoryLayout<UInt16>.size)
     }
+
+    /// The packed bf16 values (panel layout of `cbf16gemm.h`), for tests.
+    var packedBits: [UInt16] { storage }
 
     /// Bytes held by the packed matrix (including the zero padding of K and N).
     public var byteCount: Int { storage.count * MemoryLayout<UInt16>.size }
@@ -77,31 +82,50 @@ public enum BF16GEMM {
     /// Products below this many multiply-adds run on one thread (thread hand-off costs more).
     static let parallelThreshold = 1 << 20
 
-    /// C[M, N] (row-major, leading dimension `ldc`) = A[M, K] (row-major, leading dimension `lda`) × B,
-    /// or C += A × B when `accumulate`. `kernel` defaults to `activeKernel`.
+    /// C[M, N] (row-major, leading dimension `ldc`) = A[M, K] (row-major, leading dimension `lda`) × B
+    /// + bias, or C += A × B + bias when `accumulate`; `bias` (N values added to every row) is
+    /// optional. `kernel` defaults to `activeKernel`.
     public static func multiply(_ a: UnsafePointer<Float>, rows m: Int, lda: Int, by b: PackedBF16Matrix,
                                 into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool = false,
-                                kernel: BF16Kernel? = nil) {
+                                bias: UnsafePointer<Float>? = nil, kernel: BF16Kernel? = nil) {
         let k = b.inputCount, n = b.outputCount
         guard m > 0, n > 0 else { return }
         let kernelCode = (kernel ?? activeKernel).code
         let packedA = UnsafeMutablePointer<UInt32>.allocate(capacity: max(cbf16_packed_a_count(Int32(m), Int32(k)), 1))
         defer { packedA.deallocate() }
-        cbf16_pack_a(a, Int32(m), Int32(k), Int32(lda), packedA)
         let panels = Int(cbf16_panel_count(Int32(n)))
         let chunks = m * n * k >= parallelThreshold ? max(1, min(threadCount, panels)) : 1
-        let cAddress = UInt(bitPattern: c)
+        let cAddress = UInt(bitPattern: c), biasAddress = UInt(bitPattern: bias)
         let aAddress = UInt(bitPattern: packedA)
+        // A is converted once, its rows split between the threads, before the panels are.
+        let pairs = (k + 1) / 2, sourceAddress = UInt(bitPattern: a)
+        let pack: (Int) -> Void = { chunk in
+            let first = m * chunk / chunks, end = m * (chunk + 1) / chunks
+            cbf16_pack_a_with(UnsafePointer<Float>(bitPattern: sourceAddress)! + first * lda, Int32(end - first), Int32(k),
+                              Int32(lda), UnsafeMutablePointer<UInt32>(bitPattern: aAddress)! + first * pairs, kernelCode)
+        }
+        if chunks == 1 { pack(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: pack) }
         b.storage.withUnsafeBufferPointer { packedB in
             let bAddress = UInt(bitPattern: packedB.baseAddress)
             let run: (Int) -> Void = { chunk in
                 let begin = panels * chunk / chunks, end = panels * (chunk + 1) / chunks
                 cbf16_gemm_packed(Int32(m), Int32(n), Int32(k),
                                   UnsafePointer(bitPattern: aAddress), UnsafePointer(bitPattern: bAddress),
-                                  UnsafeMutablePointer(bitPattern: cAddress), Int32(ldc), accumulate ? 1 : 0,
+                                  UnsafePointer(bitPattern: biasAddress), UnsafeMutablePointer(bitPattern: cAddress), Int32(ldc), accumulate ? 1 : 0,
                                   Int32(begin), Int32(end), kernelCode)
             }
             if chunks == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: run) }
+        }
+    }
+
+    /// A[M, K] (row-major) packed as the kernels read it: row i's pair p is
+    /// bf16(A[i][2p]) | bf16(A[i][2p+1]) << 16. For tests of the packing code paths.
+    static func packedRows(_ a: [Float], rows m: Int, kernel: BF16Kernel) -> [UInt32] {
+        let k = m == 0 ? 0 : a.count / m
+        let count = cbf16_packed_a_count(Int32(m), Int32(k))
+        return [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
+            a.withUnsafeBufferPointer { cbf16_pack_a_with($0.baseAddress, Int32(m), Int32(k), Int32(k), buffer.baseAddress, kernel.code) }
+            initialized = count
         }
     }
 
@@ -131,8 +155,12 @@ public enum BF16GEMM {
 /// `[out, in]` Linear weight, optional fp32 `bias` `[out]`; fp32 result `[..., out]`.
 public func linear(_ x: Tensor, packedWeight weight: PackedBF16Matrix, bias: Tensor?) -> Tensor {
     precondition(x.lastDimension == weight.inputCount, "linear: input \(x.shape) does not match packed weight [\(weight.outputCount), \(weight.inputCount)]")
-    return linearResult(x, outWidth: weight.outputCount, bias: bias) { a, c in
-        BF16GEMM.multiply(a, rows: x.rowCount, lda: weight.inputCount, by: weight, into: c, ldc: weight.outputCount,
-                          accumulate: bias != nil)
+    precondition(bias.map { $0.count == weight.outputCount } ?? true, "linear: bias \(bias?.shape ?? []) does not match \(weight.outputCount) outputs")
+    // The kernel adds the bias as it stores C (no separate bias fill).
+    return linearResult(x, outWidth: weight.outputCount, bias: nil) { a, c in
+        (bias?.storage ?? []).withUnsafeBufferPointer { b in
+            BF16GEMM.multiply(a, rows: x.rowCount, lda: weight.inputCount, by: weight, into: c, ldc: weight.outputCount,
+                              bias: bias == nil ? nil : b.baseAddress)
+        }
     }
 }

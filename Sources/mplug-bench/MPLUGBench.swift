@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import BenchSuite
 import Foundation
 
@@ -6,6 +7,8 @@ import Foundation
 /// memory settings of mPLUG (random weights), with JSON / Markdown / HTML reports.
 @main
 struct MPLUGBench: ParsableCommand {
+    static func main() { mainWithUsageErrorsAsBadInput() }
+
     static let configuration = CommandConfiguration(
         commandName: "mplug-bench",
         abstract: "Throughput suite: skip-connected fusion strides vs connected-only vs co-attention-only, fp32/bf16, KV cache on/off.")

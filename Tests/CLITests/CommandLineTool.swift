@@ -48,8 +48,8 @@ enum CommandLineTool {
     static func run(_ executable: URL, _ arguments: [String], in directory: URL) throws -> ToolRun {
         let id = UUID().uuidString
         let outURL = directory.appendingPathComponent(".stdout-\(id)"), errURL = directory.appendingPathComponent(".stderr-\(id)")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         defer {
             try? FileManager.default.removeItem(at: outURL)
             try? FileManager.default.removeItem(at: errURL)

@@ -1,4 +1,4 @@
-import TensorMath
+@testable import TensorMath
 import TestSupport
 import XCTest
 
@@ -41,9 +41,11 @@ final class BF16GEMMTests: XCTestCase {
 
     /// Shapes chosen to hit every tail: 1x1x1, odd K, M not a multiple of the 8-row tile,
     /// N not a multiple of the 32-column panel (and < 16), and a K larger than one cache block.
+    /// Also: more rows than one 128-row cache block (130), K over two 192-pair blocks (401, 1001),
+    /// and products large enough to be split across threads (≥ 2²⁰ multiply-adds), one with m = 1.
     static let shapes: [(m: Int, n: Int, k: Int)] = [
         (1, 1, 1), (1, 1, 2), (3, 5, 7), (9, 17, 33), (8, 32, 32), (17, 33, 15), (13, 47, 401),
-        (31, 96, 64), (70, 129, 385),
+        (31, 96, 64), (70, 129, 385), (130, 65, 129), (1, 1100, 1001),
     ]
 
     func kernelsToTest() -> [BF16Kernel] {
@@ -104,6 +106,32 @@ final class BF16GEMMTests: XCTestCase {
         XCTAssertEqual(single, fast, "splitting column panels across threads must not change any value")
     }
 
+    /// The AVX512 packers must give the plain-C packers' bits exactly, on every tail of the
+    /// 16-pair vector steps and 32-column panels, in both B layouts, including NaN, ±∞, subnormals.
+    func testVectorPackingGivesThePortableBits() throws {
+        guard BF16GEMM.cpuHasAVX512BF16 else { throw XCTSkip("no AVX512-BF16 on this CPU") }
+        var rng = SeededGenerator(seed: 11)
+        let specials: [Float] = [.nan, -.nan, .infinity, -.infinity, 0x1p-140, -0x1p-130, .greatestFiniteMagnitude,
+                                 1 + 0x1p-8, 1 + 3 * 0x1p-8, -0.0]
+        func values(_ count: Int) -> [Float] {
+            (0..<count).map { i in
+                i % 7 == 3 ? specials[(i / 7) % specials.count] : Float(bitPattern: UInt32.random(in: 0...UInt32.max, using: &rng))
+            }
+        }
+        for k in [1, 2, 3, 17, 31, 32, 33, 65] {
+            for n in [1, 17, 32, 33, 65] {
+                let source = values(k * n)
+                for layout in [PackedBF16Matrix.SourceLayout.inputsByOutputs, .outputsByInputs] {
+                    let vector = try PackedBF16Matrix(source, inputCount: k, outputCount: n, layout: layout, kernel: .avx512bf16)
+                    let plain = try PackedBF16Matrix(source, inputCount: k, outputCount: n, layout: layout, kernel: .portable)
+                    XCTAssertEqual(vector.packedBits, plain.packedBits, "B \(k)x\(n) \(layout)")
+                }
+                XCTAssertEqual(BF16GEMM.packedRows(source, rows: n, kernel: .avx512bf16),
+                               BF16GEMM.packedRows(source, rows: n, kernel: .portable), "A \(n)x\(k)")
+            }
+        }
+    }
+
     func testAccumulateAddsToExistingOutput() throws {
         var rng = SeededGenerator(seed: 3)
         let m = 4, n = 40, k = 9
@@ -120,6 +148,39 @@ final class BF16GEMMTests: XCTestCase {
             }
         }
         for i in c.indices { XCTAssertEqual(c[i], before[i] + product[i], accuracy: 1e-5) }
+    }
+
+    /// The bias is added once per output (not once per K block), on top of C when accumulating;
+    /// K = 0 leaves just the bias. Same fp32 products, so only the addition order differs.
+    func testBiasIsAddedOnceToEveryRow() throws {
+        var rng = SeededGenerator(seed: 17)
+        for (m, n, k) in [(9, 45, 401), (3, 33, 0), (130, 70, 129)] {
+            let a = Self.randomMatrix(m * k, &rng), bias = Self.randomMatrix(n, &rng)
+            let packed = try PackedBF16Matrix(Self.randomMatrix(k * n, &rng), inputCount: k, outputCount: n,
+                                              layout: .inputsByOutputs)
+            for kernel in kernelsToTest() {
+                let product = try BF16GEMM.multiply(a, rows: m, by: packed, kernel: kernel)
+                for accumulate in [false, true] {
+                    let before = Self.randomMatrix(m * n, &rng)
+                    var c = before
+                    (k == 0 ? [0] : a).withUnsafeBufferPointer { ap in      // a valid pointer even for K = 0
+                        c.withUnsafeMutableBufferPointer { cp in
+                            bias.withUnsafeBufferPointer { bp in
+                                BF16GEMM.multiply(ap.baseAddress!, rows: m, lda: max(k, 1), by: packed, into: cp.baseAddress!,
+                                                  ldc: n, accumulate: accumulate, bias: bp.baseAddress, kernel: kernel)
+                            }
+                        }
+                    }
+                    for i in 0..<m {
+                        for j in 0..<n {
+                            let expected = product[i * n + j] + bias[j] + (accumulate ? before[i * n + j] : 0)
+                            XCTAssertEqual(c[i * n + j], expected, accuracy: 1e-5 * max(1, abs(expected)),
+                                           "\(kernel) \(m)x\(n)x\(k) accumulate \(accumulate) at \(i),\(j)")
+                        }
+                    }
+                }
+            }
+        }
     }
 
     func testForcePortableFlagSelectsTheFallback() {

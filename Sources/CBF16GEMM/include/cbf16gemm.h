@@ -59,22 +59,33 @@ size_t cbf16_packed_b_count(int k, int n);
  * transposed != 0: B[k][n] is b[n * ldb + k] (an N x K matrix such as a PyTorch Linear weight).
  */
 void cbf16_pack_b(const float *b, int k, int n, int ldb, int transposed, uint16_t *packed);
+/** `cbf16_pack_b` with the code path chosen by `kernel` (AVX512 or plain C; identical bits). */
+void cbf16_pack_b_with(const float *b, int k, int n, int ldb, int transposed, uint16_t *packed, int kernel);
 /** As `cbf16_pack_b` for a bf16 source (no rounding). */
 void cbf16_pack_b_bf16(const uint16_t *b, int k, int n, int ldb, int transposed, uint16_t *packed);
 
 /** Number of uint32 elements (bf16 pairs) of a packed A for an M x K matrix. */
 size_t cbf16_packed_a_count(int m, int k);
-/** Packs row-major fp32 A (a[m * lda + k]) into bf16 pairs, round-to-nearest-even. */
+/**
+ * Packs row-major fp32 A (a[m * lda + k]) into bf16 pairs, round-to-nearest-even: row i's pair p
+ * is packed[i * ceil(k/2) + p] = bf16(A[i][2p]) | bf16(A[i][2p+1]) << 16 (0 past the end of K).
+ * `kernel` picks the code path (AVX512 integer rounding or plain C); both give identical bits.
+ */
+void cbf16_pack_a_with(const float *a, int m, int k, int lda, uint32_t *packed, int kernel);
+/** `cbf16_pack_a_with` using `cbf16_active_kernel()`. */
 void cbf16_pack_a(const float *a, int m, int k, int lda, uint32_t *packed);
 /** Packs row-major bf16 A into pairs. */
 void cbf16_pack_a_bf16(const uint16_t *a, int m, int k, int lda, uint32_t *packed);
 
 /**
- * C[M,N] (row-major, c[i * ldc + j]) = A x B for the column panels [panel_begin, panel_end),
- * or C += A x B when `accumulate` is non-zero. Uses `kernel` (see the enum; an unavailable
- * AVX512 request falls back to the portable kernel).
+ * C[M,N] (row-major, c[i * ldc + j]) = A x B + bias for the column panels [panel_begin, panel_end),
+ * or C += A x B + bias when `accumulate` is non-zero; `bias` (N values, added to every row) may be
+ * NULL. Uses `kernel` (see the enum; an unavailable AVX512 request falls back to the portable kernel).
+ *
+ * Blocking: 8-row x 32-column register tiles (16 zmm accumulators, vdpbf16ps), K in blocks of
+ * 192 pairs (one B panel slice stays in L1/L2), M in blocks of 128 rows (packed A in L2).
  */
-void cbf16_gemm_packed(int m, int n, int k, const uint32_t *packed_a, const uint16_t *packed_b,
+void cbf16_gemm_packed(int m, int n, int k, const uint32_t *packed_a, const uint16_t *packed_b, const float *bias,
                        float *c, int ldc, int accumulate, int panel_begin, int panel_end, int kernel);
 
 #ifdef __cplusplus

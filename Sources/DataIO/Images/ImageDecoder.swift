@@ -5,8 +5,8 @@ import Foundation
 /// Decodes PNG and JPEG files to `RGBImage`, matching what PIL's `Image.open(path).convert('RGB')`
 /// yields for the inputs mPLUG evaluation sees: libpng/libjpeg decoding, palette lookup, gray
 /// replicated to RGB, alpha dropped (not composited), CMYK converted like Pillow; EXIF orientation
-/// is ignored (as PIL does without `ImageOps.exif_transpose`).
-/// Known deviation: 16-bit grayscale PNGs keep their high byte (Pillow clips such `I;16` values to 255).
+/// is ignored (as PIL does without `ImageOps.exif_transpose`); 16-bit PNGs keep the high byte of each
+/// sample, except 16-bit gray without alpha, which Pillow reads as mode `I;16` and clips to 0...255.
 public enum ImageDecoder {
     /// Reads and decodes the image at `url`; the format is detected from the file's first bytes.
     public static func decode(_ url: URL) throws -> RGBImage {

@@ -1,3 +1,5 @@
+import PythonText
+
 /// mPLUG's text normalisation (`dataset/utils.py`), character for character.
 public enum CaptionNormalization {
     /// Characters deleted by both functions: , . ' ! ? " ( ) * # : ; ~
@@ -39,7 +41,7 @@ public enum CaptionNormalization {
             run = String.UnicodeScalarView()
         }
         for scalar in text.unicodeScalars {
-            if PythonText.isSpace(scalar) { run.append(scalar) } else { flush(); output.append(scalar) }
+            if PythonText.isWhitespace(scalar) { run.append(scalar) } else { flush(); output.append(scalar) }
         }
         flush()
         return String(output)
@@ -49,43 +51,5 @@ public enum CaptionNormalization {
     private static func firstWords(_ text: String, _ maxWords: Int) -> String {
         let words = text.split(separator: " ", omittingEmptySubsequences: false)
         return words.count > maxWords ? words.prefix(maxWords).joined(separator: " ") : text
-    }
-}
-
-/// Python `str` whitespace semantics on Unicode scalars (code points).
-enum PythonText {
-    /// `str.isspace()` for one code point.
-    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
-            return true
-        default:
-            return false
-        }
-    }
-
-    /// `text.split()`: maximal runs of non-whitespace.
-    static func splitOnWhitespace(_ text: String) -> [String] {
-        var words: [String] = []
-        var current = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            if isSpace(scalar) {
-                if !current.isEmpty { words.append(String(current)); current = String.UnicodeScalarView() }
-            } else {
-                current.append(scalar)
-            }
-        }
-        if !current.isEmpty { words.append(String(current)) }
-        return words
-    }
-
-    /// `text.strip()` (whitespace), or `text.strip(only)` for one given character.
-    static func strip(_ text: String, only: Unicode.Scalar? = nil) -> String {
-        let scalars = Array(text.unicodeScalars)
-        let drop: (Unicode.Scalar) -> Bool = { scalar in only.map { scalar == $0 } ?? isSpace(scalar) }
-        guard let first = scalars.firstIndex(where: { !drop($0) }), let last = scalars.lastIndex(where: { !drop($0) }) else {
-            return ""
-        }
-        return String(String.UnicodeScalarView(scalars[first...last]))
     }
 }

@@ -1,3 +1,4 @@
+import PythonText
 import Foundation
 
 /// The bert-base-uncased WordPiece tokenizer as mPLUG's `models/tokenization_bert.py` uses it.
@@ -170,7 +171,7 @@ public struct WordPieceTokenizer: Sendable {
             }
         }
         var output: [String] = []
-        for word in PythonText.splitOnWhitespace(String(cleaned)) {
+        for word in PythonText.split(String(cleaned)) {
             let normalized = stripAccents(word.lowercased())
             var current = String.UnicodeScalarView()
             for scalar in normalized.unicodeScalars {
@@ -184,7 +185,7 @@ public struct WordPieceTokenizer: Sendable {
             if !current.isEmpty { output.append(String(current)) }
         }
         // Lower-casing or accent stripping can produce whitespace; split once more like BERT does.
-        return output.flatMap { PythonText.splitOnWhitespace($0) }
+        return output.flatMap { PythonText.split($0) }
     }
 
     /// Greedy longest-match-first WordPiece segmentation of one basic token.

@@ -1,3 +1,4 @@
+import PythonText
 /// One ground-truth answer dict of a VQA annotation (`{"answer", "answer_confidence", "answer_id"}`).
 public struct VQAGroundTruthAnswer: Sendable, Equatable {
     /// The raw human answer.

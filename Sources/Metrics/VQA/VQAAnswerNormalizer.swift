@@ -1,3 +1,4 @@
+import PythonText
 /// The answer normalizer of the official VQA evaluation (GT-Vision-Lab/VQA `vqaEval.py`), rule for rule.
 ///
 /// `VQAEval.evaluate()` applies, to every ground-truth answer and to the prediction:

@@ -1,12 +1,13 @@
-/// The few Python 3 `str` operations the official VQA evaluation relies on, on Unicode scalars.
+/// The few Python 3 `str` operations that the reference tools rely on (the official VQA evaluation,
+/// BERT's basic tokenizer, mPLUG's `pre_caption`), on Unicode scalars.
 ///
 /// Python compares and searches strings code point by code point; Swift's `String` compares by
 /// canonical equivalence (`"é"` precomposed equals `"e\u{301}"`, U+037E GREEK QUESTION MARK
-/// equals `";"`). To match the reference exactly, VQA text is handled as `[Unicode.Scalar]`.
-enum PythonText {
+/// equals `";"`). To match the references exactly, text is handled as `[Unicode.Scalar]`.
+public enum PythonText {
     /// `str.isspace()` for one code point: Unicode category Zs or bidirectional class WS/B/S
     /// (the set Python's `str.strip()` and `str.split()` use when given no argument).
-    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A,
              0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
@@ -17,20 +18,35 @@ enum PythonText {
     }
 
     /// `\d` of Python 3 `re` on `str` patterns: a Unicode decimal digit (category Nd).
-    static func isDecimalDigit(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isDecimalDigit(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.isASCII { return (0x30...0x39).contains(scalar.value) }
         return scalar.properties.generalCategory == .decimalNumber
     }
 
     /// `str.strip()` with no argument.
-    static func strip(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
+    public static func strip(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
         guard let first = text.firstIndex(where: { !isWhitespace($0) }),
               let last = text.lastIndex(where: { !isWhitespace($0) }) else { return [] }
         return Array(text[first...last])
     }
 
+    /// `str.strip()` with no argument, or `str.strip(only)` for one given character, on a `String`.
+    public static func strip(_ text: String, only: Unicode.Scalar? = nil) -> String {
+        let scalars = Array(text.unicodeScalars)
+        let drop: (Unicode.Scalar) -> Bool = { scalar in only.map { scalar == $0 } ?? isWhitespace(scalar) }
+        guard let first = scalars.firstIndex(where: { !drop($0) }), let last = scalars.lastIndex(where: { !drop($0) }) else {
+            return ""
+        }
+        return string(from: Array(scalars[first...last]))
+    }
+
+    /// `str.split()` with no argument on a `String`: maximal runs of non-whitespace.
+    public static func split(_ text: String) -> [String] {
+        split(codePoints(of: text)).map(string(from:))
+    }
+
     /// `str.split()` with no argument: runs of whitespace separate words; no empty words.
-    static func split(_ text: [Unicode.Scalar]) -> [[Unicode.Scalar]] {
+    public static func split(_ text: [Unicode.Scalar]) -> [[Unicode.Scalar]] {
         var words: [[Unicode.Scalar]] = []
         var current: [Unicode.Scalar] = []
         for scalar in text {
@@ -46,7 +62,7 @@ enum PythonText {
 
     /// `str.lower()`: the full lower-case mapping of each code point, with Python's
     /// Final_Sigma rule for U+03A3 (Σ becomes ς at the end of a cased word, σ elsewhere).
-    static func lower(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
+    public static func lower(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
         var result: [Unicode.Scalar] = []
         result.reserveCapacity(text.count)
         for (index, scalar) in text.enumerated() {
@@ -74,7 +90,7 @@ enum PythonText {
     }
 
     /// Python's `needle in haystack` for strings.
-    static func contains(_ haystack: [Unicode.Scalar], _ needle: [Unicode.Scalar]) -> Bool {
+    public static func contains(_ haystack: [Unicode.Scalar], _ needle: [Unicode.Scalar]) -> Bool {
         guard !needle.isEmpty else { return true }
         guard haystack.count >= needle.count else { return false }
         for start in 0...(haystack.count - needle.count)
@@ -85,10 +101,10 @@ enum PythonText {
     }
 
     /// The code points of `text`, in order (what Python indexes and compares).
-    static func codePoints(of text: String) -> [Unicode.Scalar] { Array(text.unicodeScalars) }
+    public static func codePoints(of text: String) -> [Unicode.Scalar] { Array(text.unicodeScalars) }
 
     /// A `String` made of exactly these code points (no normalization is applied).
-    static func string(from codePoints: [Unicode.Scalar]) -> String {
+    public static func string(from codePoints: [Unicode.Scalar]) -> String {
         var view = String.UnicodeScalarView()
         view.append(contentsOf: codePoints)
         return String(view)
