@@ -1,6 +1,8 @@
 /* Few-row fp32 GEMM C = alpha * A * B^T (+ beta * C); see include/cskinnygemm.h. */
 #include "cskinnygemm.h"
 
+#include <string.h>
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define CSKINNY_X86 1
@@ -147,19 +149,16 @@ static void scores_portable(size_t m, size_t heads, size_t h0, size_t h1, size_t
     }
 }
 
-static void values_portable(size_t m, size_t heads, size_t h0, size_t h1, size_t hd, size_t keys,
-                            const float *scores, const float *v, size_t ldv, float *out, size_t ldo) {
-    for (size_t r = 0; r < m; r++)
-        for (size_t h = h0; h < h1; h++)
-            for (size_t d = 0; d < hd; d++) out[r * ldo + h * hd + d] = 0;
-    for (size_t j = 0; j < keys; j++) {
-        for (size_t h = h0; h < h1; h++) {
-            const float *vj = v + j * ldv + h * hd;
-            for (size_t r = 0; r < m; r++) {
-                float p = scores[(r * heads + h) * keys + j], *o = out + r * ldo + h * hd;
-                for (size_t d = 0; d < hd; d++) o[d] += p * vj[d];
-            }
-        }
+/* Heads [h0, h1) of the m output rows set to 0 before the values pass accumulates into them. */
+static void zero_heads(size_t m, size_t h0, size_t h1, size_t hd, float *out, size_t ldo) {
+    for (size_t r = 0; r < m; r++) memset(out + r * ldo + h0 * hd, 0, (h1 - h0) * hd * sizeof(float));
+}
+
+/* o_r += p_r * vj for the m rows r (o_r at o + r*ldo, p_r at p + r*pstride), hd features each. */
+static void axpy_rows_portable(size_t m, size_t hd, const float *p, size_t pstride, const float *vj, float *o, size_t ldo) {
+    for (size_t r = 0; r < m; r++) {
+        float pr = p[r * pstride], *row = o + r * ldo;
+        for (size_t d = 0; d < hd; d++) row[d] += pr * vj[d];
     }
 }
 
@@ -178,24 +177,16 @@ CSKINNY_AVX2 static void scores_avx2(size_t m, size_t heads, size_t h0, size_t h
     }
 }
 
-CSKINNY_AVX2 static void values_avx2(size_t m, size_t heads, size_t h0, size_t h1, size_t hd, size_t keys,
-                                     const float *scores, const float *v, size_t ldv, float *out, size_t ldo) {
+CSKINNY_AVX2 static void axpy_rows_avx2(size_t m, size_t hd, const float *p, size_t pstride, const float *vj, float *o,
+                                        size_t ldo) {
     size_t whole = hd - hd % LANES;
-    for (size_t r = 0; r < m; r++)
-        for (size_t h = h0; h < h1; h++)
-            for (size_t d = 0; d < hd; d++) out[r * ldo + h * hd + d] = 0;
-    for (size_t j = 0; j < keys; j++) {
-        for (size_t h = h0; h < h1; h++) {
-            const float *vj = v + j * ldv + h * hd;
-            for (size_t r = 0; r < m; r++) {
-                float p = scores[(r * heads + h) * keys + j], *o = out + r * ldo + h * hd;
-                __m256 pv = _mm256_set1_ps(p);
-                size_t d = 0;
-                for (; d < whole; d += LANES)
-                    _mm256_storeu_ps(o + d, _mm256_fmadd_ps(pv, _mm256_loadu_ps(vj + d), _mm256_loadu_ps(o + d)));
-                for (; d < hd; d++) o[d] += p * vj[d];
-            }
-        }
+    for (size_t r = 0; r < m; r++) {
+        float pr = p[r * pstride], *row = o + r * ldo;
+        __m256 pv = _mm256_set1_ps(pr);
+        size_t d = 0;
+        for (; d < whole; d += LANES)
+            _mm256_storeu_ps(row + d, _mm256_fmadd_ps(pv, _mm256_loadu_ps(vj + d), _mm256_loadu_ps(row + d)));
+        for (; d < hd; d++) row[d] += pr * vj[d];
     }
 }
 #endif
@@ -210,8 +201,14 @@ void cskinny_attention_scores(size_t m, size_t heads, size_t h0, size_t h1, size
 
 void cskinny_attention_values(size_t m, size_t heads, size_t h0, size_t h1, size_t head_dim, size_t keys,
                               const float *scores, const float *v, size_t ldv, float *out, size_t ldo) {
+    void (*axpy_rows)(size_t, size_t, const float *, size_t, const float *, float *, size_t) = axpy_rows_portable;
 #if CSKINNY_X86
-    if (cskinny_uses_avx2()) { values_avx2(m, heads, h0, h1, head_dim, keys, scores, v, ldv, out, ldo); return; }
+    if (cskinny_uses_avx2()) axpy_rows = axpy_rows_avx2;
 #endif
-    values_portable(m, heads, h0, h1, head_dim, keys, scores, v, ldv, out, ldo);
+    zero_heads(m, h0, h1, head_dim, out, ldo);
+    for (size_t j = 0; j < keys; j++) {
+        for (size_t h = h0; h < h1; h++) {
+            axpy_rows(m, head_dim, scores + h * keys + j, heads * keys, v + j * ldv + h * head_dim, out + h * head_dim, ldo);
+        }
+    }
 }
