@@ -28,11 +28,13 @@ let package = Package(
         // Python 3 `str` semantics on code points (strip, split, lower, isspace) shared by the metrics and the tokenizer.
         .target(name: "PythonText"),
 
-        .target(name: "TensorMath", dependencies: ["COpenBLAS", "CBF16GEMM", "CVectorMath", "SeededRandom"],
+        .target(name: "TensorMath", dependencies: ["COpenBLAS", "CBF16GEMM", "CSkinnyGEMM", "CVectorMath", "SeededRandom"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
 
         // bf16 GEMM (AVX512-BF16 `vdpbf16ps` with a portable fallback; Debian's OpenBLAS lacks sbgemm).
         .target(name: "CBF16GEMM", path: "Sources/CBF16GEMM"),
+        // Few-row fp32 GEMM streaming the weights once (decoding steps; AVX2+FMA with a portable fallback).
+        .target(name: "CSkinnyGEMM", path: "Sources/CSkinnyGEMM"),
 
         // AVX-512F softmax / QuickGELU / exp rows, chosen at run time (the Swift kernels are the fallback).
         .target(name: "CVectorMath", path: "Sources/CVectorMath"),

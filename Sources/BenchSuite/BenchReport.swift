@@ -120,8 +120,9 @@ public struct BenchReport: Sendable, Equatable, Codable {
         "Captioning runs the decoder on the image tokens only and never runs the fusion, so its rows do not depend on the stride; "
             + "the visual encoder is not included in captioning or VQA rows.",
         "Generation: min = max length, so every step runs; beam rows = batch × beam. kv_cache computes memory K/V once per example "
-            + "and layer; recompute re-runs the whole prefix and the LM head on every position each step, as the official predictor, "
-            + "but computes memory K/V once per example per step (the official code tiles the memory per beam, 5× that work).",
+            + "and layer; recompute is the official predictor's algorithm: the memory is tiled per beam row and re-selected with "
+            + "the beam origins every step, and each step re-runs the whole prefix (memory K/V of every row in every layer) and "
+            + "the LM head on every position.",
         "% of sgemm peak compares achieved GFLOP/s with OpenBLAS sgemm measured in the same run on the part's main GEMM shape.",
         "Peak RSS: each setting re-run once in a fresh child process that builds the model, resets VmHWM "
             + "(/proc/self/clear_refs) and reports VmHWM after one run: the inference peak, weights included, loading excluded.",

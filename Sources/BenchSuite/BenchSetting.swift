@@ -78,6 +78,8 @@ public struct SuiteOptions: Sendable {
     public var repetitions: Int
     /// The parts to time (all by default).
     public var parts: [BenchPart] = BenchPart.allCases
+    /// The generation memory settings to time (both by default; parts that do not generate are kept).
+    public var memorySettings: [MemorySetting] = [.kvCache, .recompute]
 
     public init(preset: String, config: MPLUGConfig, strides: [Int] = [1, 2, 3, 6],
                 precisions: [Precision] = [.fp32, .bf16], batches: [Int] = [1, 8], textLength: Int = 16,
@@ -120,7 +122,7 @@ public struct SuiteOptions: Sendable {
                 }
             }
         }
-        return result.filter { parts.contains($0.part) }
+        return result.filter { parts.contains($0.part) && ($0.memory == .none || memorySettings.contains($0.memory)) }
     }
 
     /// Analytic FLOPs of one setting.

@@ -36,4 +36,14 @@ public enum CommandLineValues {
             return value
         }
     }
+
+    /// "kv_cache,recompute" → those generation memory settings.
+    public static func memorySettings(_ text: String) throws -> [MemorySetting] {
+        try text.split(separator: ",", omittingEmptySubsequences: false).map { part -> MemorySetting in
+            guard let value = MemorySetting(rawValue: part.trimmingCharacters(in: .whitespaces)), value != .none else {
+                throw BenchError.invalidSetting("--memory: '\(part)' is not one of kv_cache, recompute")
+            }
+            return value
+        }
+    }
 }

@@ -70,8 +70,9 @@ import MPLUGModel
 ///   cross-attention whose K/V projections cover all Ni image tokens in every co-attention layer;
 /// * generation runs `steps` decoder steps on batch·beam rows (min = max length, so no early
 ///   stop). Without a KV cache step t re-runs the whole prefix of t + 1 tokens, recomputes the
-///   memory K/V (once per example: beams read their example's memory rather than a tiled copy)
-///   and applies the LM head to every position, as the official predictor does. With the cache,
+///   memory K/V of every row (the memory is tiled per beam, so each layer projects
+///   rows·memoryLength memory tokens per step) and applies the LM head to every position, as the
+///   official predictor (`_fast_translate_batch`) does. With the cache,
 ///   step t runs the new token only; memory K/V are computed once per example and layer and
 ///   reused by all beams and steps; the LM head runs on the new token only.
 public enum FlopCounter {
@@ -143,7 +144,7 @@ public enum FlopCounter {
                 count.add("self PV", m: newTokens, n: hd, k: prefix, count: rows * heads)
                 count.add("self out", m: tokens, n: h, k: h)
                 count.add("cross Q", m: tokens, n: h, k: h)
-                if !kvCache { count.add("cross K/V", m: batch * memoryLength, n: 2 * h, k: d.encoderWidth) }
+                if !kvCache { count.add("cross K/V (tiled memory)", m: rows * memoryLength, n: 2 * h, k: d.encoderWidth) }
                 count.add("cross QKᵀ", m: newTokens, n: memoryLength, k: hd, count: rows * heads)
                 count.add("cross PV", m: newTokens, n: hd, k: memoryLength, count: rows * heads)
                 count.add("cross out", m: tokens, n: h, k: h)

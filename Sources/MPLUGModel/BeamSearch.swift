@@ -58,18 +58,8 @@ func beamSearch<Model: NextTokenLogits>(examples: Int, settings s: GenerationSet
         let penalty = Float(pow((5.0 + Double(step + 1)) / 6.0, Double(s.alpha)))
         var nextSequences: [[Int]] = [], nextRunning: [Float] = [], nextParents: [Int] = [], nextAlive: [Int] = []
         for (block, example) in alive.enumerated() {
-            // Candidates (lp + s) / penalty over beam·V; top `beam`, ties to the lower flat index.
-            var scored: [(score: Float, flat: Int)] = []
-            scored.reserveCapacity(beam * vocab)
-            for j in 0..<beam {
-                let r = block * beam + j
-                for v in 0..<vocab {
-                    var lp = logf(logits.storage[r * vocab + v])
-                    if step < s.minLength && v == s.endToken { lp = -1e20 }
-                    scored.append(((lp + running[r]) / penalty, j * vocab + v))
-                }
-            }
-            let top = topK(scored, beam)
+            let top = bestCandidates(probabilities: logits, rows: (block * beam)..<((block + 1) * beam), running: running,
+                                     penalty: penalty, blockedToken: step < s.minLength ? s.endToken : nil, count: beam)
             var blockSequences: [[Int]] = [], blockRunning: [Float] = [], blockParents: [Int] = []
             var finished: [Bool] = []
             for (score, flat) in top {
@@ -97,15 +87,42 @@ func beamSearch<Model: NextTokenLogits>(examples: Int, settings s: GenerationSet
     return results
 }
 
-/// The `k` best `(score, index)` pairs: higher score first, equal scores by lower index.
-private func topK(_ items: [(score: Float, flat: Int)], _ k: Int) -> [(score: Float, flat: Int)] {
+/// The `count` best candidates `(score, flat)` of one example: score `(log p + running[r]) / penalty`
+/// for every row `r` of `rows` and word `v` (flat index `(r − rows.lowerBound)·V + v`), with
+/// `log p = −1e20` for `blockedToken`. Higher score first, equal scores by lower flat index
+/// (`torch.topk` over the flattened `beam·V` scores).
+///
+/// One pass, no per-candidate storage: a sorted list of the best `count` so far, and per row a
+/// probability cutoff below which no candidate can enter (the score is non-decreasing in `p`
+/// within a row, so once `f(p) ≤ threshold`, every `p' ≤ p` scores ≤ threshold too); `logf` runs
+/// only on candidates above the cutoff.
+func bestCandidates(probabilities: Tensor, rows: Range<Int>, running: [Float], penalty: Float,
+                    blockedToken: Int?, count k: Int) -> [(score: Float, flat: Int)] {
+    let vocab = probabilities.lastDimension
     var best: [(score: Float, flat: Int)] = []
-    for item in items {
-        if best.count == k, let last = best.last, !(item.score > last.score) { continue }
+    best.reserveCapacity(k + 1)
+    func offer(_ score: Float, _ flat: Int) -> Bool {
+        if best.count == k, !(score > best[k - 1].score) { return false }
         var i = best.count
-        while i > 0 && item.score > best[i - 1].score { i -= 1 }
-        best.insert(item, at: i)
+        while i > 0 && score > best[i - 1].score { i -= 1 }
+        best.insert((score, flat), at: i)
         if best.count > k { best.removeLast() }
+        return true
+    }
+    probabilities.storage.withUnsafeBufferPointer { storage in
+        for (j, r) in rows.enumerated() {
+            let p = storage.baseAddress! + r * vocab, base = running[r], flat = j * vocab
+            var cutoff = -Float.infinity
+            for v in 0..<vocab {
+                if v == blockedToken {
+                    _ = offer((-1e20 + base) / penalty, flat + v)
+                    continue
+                }
+                let prob = p[v]
+                if prob <= cutoff && best.count == k { continue }
+                if !offer((logf(prob) + base) / penalty, flat + v) { cutoff = max(cutoff, prob) }
+            }
+        }
     }
     return best
 }

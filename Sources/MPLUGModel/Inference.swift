@@ -56,12 +56,25 @@ extension MPLUGModel {
     }
 }
 
-/// Official generation: the whole prefix through the decoder at every step.
+/// Official generation (`_fast_translate_batch`), literally: the memory is tiled per beam
+/// (`[rows, Lm, H]`, one copy per decoder row) and re-selected with the beam origins after every
+/// step (`index_select`); each step runs the whole decoder on the full prefix of every row against
+/// its own memory copy (so every layer projects K/V of rows·Lm memory tokens per step) and the LM
+/// head on every position, of which the last is kept.
 struct RecomputeDecoding: NextTokenLogits {
     let decoder: TextDecoder
     let memory: DecoderMemory
+    /// The memory of each current decoder row: row `r` holds a copy of example `examples[r]`'s memory.
+    var tiled: DecoderMemory?
+    init(decoder: TextDecoder, memory: DecoderMemory) { self.decoder = decoder; self.memory = memory }
+
     mutating func logits(sequences: [[Int]], parents: [Int]?, examples: [Int]) throws -> Tensor {
-        let all = try decoder.logits(ids: sequences, memory: memory, memoryRow: examples)
+        if let parents, let previous = tiled {
+            tiled = previous.selectingRows(parents)
+        } else {
+            tiled = memory.selectingRows(examples)
+        }
+        let all = try decoder.logits(ids: sequences, memory: tiled!)
         let length = sequences[0].count, vocab = all.lastDimension
         return all.reshaped([sequences.count * length, vocab]).gathering(sequences.indices.map { $0 * length + length - 1 })
     }
@@ -74,9 +87,8 @@ struct CachedDecoding: NextTokenLogits {
     var cache: DecoderCache?
     init(decoder: TextDecoder, memory: DecoderMemory) { self.decoder = decoder; self.memory = memory }
     mutating func logits(sequences: [[Int]], parents: [Int]?, examples: [Int]) throws -> Tensor {
-        if var existing = cache, let parents {
-            existing.selectRows(parents, memoryRow: examples)
-            cache = existing
+        if cache != nil, let parents {
+            cache!.selectRows(parents, memoryRow: examples)   // in place: no copy of the cache buffers
         } else {
             cache = decoder.makeCache(memory: memory, memoryRow: examples)
         }

@@ -76,8 +76,11 @@ struct BertAttention: Sendable {
         let h = width
         let qkv = queryKeyValue!(x)
         cache.append(qkv, fromColumn: h)
-        let context = multiHeadAttention(query: HeadBlock(qkv), key: cache.block(column: 0), value: cache.block(column: h),
-                                         heads: heads, headDim: h / heads, causal: true)
+        let query = HeadBlock(qkv), key = cache.block(column: 0), value = cache.block(column: h)
+        // One new position sees every cached one: no causal mask, so the decoding kernel applies.
+        let context = x.shape[1] == 1
+            ? decodingAttention(query: query, key: key, value: value, heads: heads, headDim: h / heads)
+            : multiHeadAttention(query: query, key: key, value: value, heads: heads, headDim: h / heads, causal: true)
         return finish(context, residual: x)
     }
 
@@ -85,10 +88,15 @@ struct BertAttention: Sendable {
     func memoryKeyValues(_ memory: Tensor) -> Tensor { keyValue!(memory) }
 
     /// Cross-attention of `x [B, L, H]` to a memory given by its K|V; query batch `b` reads memory `keyBatch[b]`.
+    /// A decoding step (L = 1) uses the few-query kernel `decodingAttention` (same result up to rounding).
     func crossAttend(_ x: Tensor, memoryKV: Tensor, memoryBias: Tensor?, keyBatch: [Int]? = nil) -> Tensor {
         let h = width
-        let context = multiHeadAttention(query: HeadBlock(query!(x)), key: HeadBlock(memoryKV), value: HeadBlock(memoryKV, column: h),
-                                         heads: heads, headDim: h / heads, keyBias: memoryBias, keyBatch: keyBatch)
+        let query = HeadBlock(query!(x)), key = HeadBlock(memoryKV), value = HeadBlock(memoryKV, column: h)
+        let context = x.shape[1] == 1
+            ? decodingAttention(query: query, key: key, value: value, heads: heads, headDim: h / heads,
+                                keyBias: memoryBias, keyBatch: keyBatch)
+            : multiHeadAttention(query: query, key: key, value: value, heads: heads, headDim: h / heads,
+                                 keyBias: memoryBias, keyBatch: keyBatch)
         return finish(context, residual: x)
     }
 

@@ -13,6 +13,13 @@ public struct DecoderMemory: Sendable {
         self.bias = additiveKeyBias(mask: mask ?? Array(repeating: Array(repeating: 1, count: length), count: rows),
                                     masked: memoryMaskValue)
     }
+
+    private init(states: Tensor, bias: Tensor) { self.states = states; self.bias = bias }
+
+    /// Memory rows `rows` (in this order; repeats allowed), copied: `index_select(0, rows)`.
+    func selectingRows(_ rows: [Int]) -> DecoderMemory {
+        DecoderMemory(states: states.gathering(rows), bias: bias.gathering(rows))
+    }
 }
 
 /// BERT LM head: `dense → GELU → LayerNorm → Linear(H→V)` (decoder weight may be tied to an embedding).
@@ -38,12 +45,17 @@ struct LanguageModelHead: Sendable {
 
 /// One layer's self-attention K|V of the positions decoded so far: `[rows, capacity, 2H]`, of which
 /// the first `length` positions are filled. Appends write in place; the capacity doubles when full.
+/// Beam reordering copies the filled positions into a second buffer of the same shape and swaps
+/// the two, so a decoding step allocates nothing.
 struct KeyValueCache: Sendable {
     private(set) var buffer: Tensor
+    /// Scratch for `selectRows` (same shape as `buffer` when rows are kept).
+    private var spare: Tensor
     private(set) var length = 0
 
     init(rows: Int, width: Int, capacity: Int = 32) {
         buffer = Tensor(shape: [rows, max(capacity, 1), width])
+        spare = Tensor(shape: buffer.shape)
     }
 
     var rows: Int { buffer.shape[0] }
@@ -54,7 +66,11 @@ struct KeyValueCache: Sendable {
     mutating func append(_ source: Tensor, fromColumn column: Int) {
         let n = source.shape[1], sourceWidth = source.shape[2]
         precondition(source.shape[0] == rows && column + width <= sourceWidth, "KeyValueCache: \(source.shape) vs \(buffer.shape)")
-        if length + n > capacity { buffer = copyingRows(Array(0..<rows), capacity: max(2 * capacity, length + n)) }
+        if length + n > capacity {
+            spare = Tensor(shape: [rows, max(2 * capacity, length + n), width])
+            moveRows(Array(0..<rows))
+            spare = Tensor(shape: buffer.shape)
+        }
         let w = width, cap = capacity, start = length, rowCount = rows
         buffer.storage.withUnsafeMutableBufferPointer { dst in
             source.storage.withUnsafeBufferPointer { src in
@@ -72,23 +88,26 @@ struct KeyValueCache: Sendable {
     /// Keeps rows `parents` (in this order; repeats allowed): beam reordering and pruning.
     mutating func selectRows(_ parents: [Int]) {
         if parents == Array(0..<rows) { return }
-        buffer = copyingRows(parents, capacity: capacity)
+        if parents.count != rows { spare = Tensor(shape: [parents.count, capacity, width]) }
+        moveRows(parents)
+        if spare.shape != buffer.shape { spare = Tensor(shape: buffer.shape) }
     }
 
     /// The filled positions as attention keys/values starting at `column`.
     func block(column: Int) -> HeadBlock { HeadBlock(buffer, column: column, length: length) }
 
-    private func copyingRows(_ rowIndices: [Int], capacity newCapacity: Int) -> Tensor {
-        var out = Tensor(shape: [rowIndices.count, newCapacity, width])
-        let w = width, cap = capacity, filled = length * width
-        out.storage.withUnsafeMutableBufferPointer { dst in
-            buffer.storage.withUnsafeBufferPointer { src in
+    /// Swaps `buffer` and `spare`, then fills row `i` of the new buffer (the old spare, of any row
+    /// count and capacity ≥ `length`) with the filled positions of row `rowIndices[i]` of the old one.
+    private mutating func moveRows(_ rowIndices: [Int]) {
+        swap(&buffer, &spare)
+        let w = width, oldCapacity = spare.shape[1], newCapacity = capacity, filled = length * width
+        buffer.storage.withUnsafeMutableBufferPointer { dst in
+            spare.storage.withUnsafeBufferPointer { src in
                 for (i, r) in rowIndices.enumerated() {
-                    (dst.baseAddress! + i * newCapacity * w).update(from: src.baseAddress! + r * cap * w, count: filled)
+                    (dst.baseAddress! + i * newCapacity * w).update(from: src.baseAddress! + r * oldCapacity * w, count: filled)
                 }
             }
         }
-        return out
     }
 }
 

@@ -39,23 +39,14 @@ public struct HeadBlock {
 public func multiHeadAttention(query: HeadBlock, key: HeadBlock, value: HeadBlock, heads: Int, headDim: Int,
                                keyBias: Tensor? = nil, causal: Bool = false, keyBatch: [Int]? = nil) -> Tensor {
     let batch = query.batch, lq = query.length, lk = key.length, width = heads * headDim
-    precondition(key.length == value.length && key.batch == value.batch, "attention: key/value shapes differ")
-    precondition(lq == query.tensor.shape[1], "attention: the query block must use all \(query.tensor.shape[1]) positions")
-    precondition(keyBatch?.count ?? batch == batch, "attention: keyBatch must have one entry per query batch")
-    if let keyBias { precondition(keyBias.count == key.batch * lk, "attention: keyBias \(keyBias.shape) vs keys [\(key.batch), \(lk)]") }
+    let groups = keyBatchGroups(query: query, key: key, value: value, keyBias: keyBias, keyBatch: keyBatch)
     let scale = 1 / Float(headDim).squareRoot()
     var out = Tensor(shape: [batch, lq, width])
-    // Runs of consecutive query batches with the same key batch.
-    var groups: [(first: Int, count: Int, keyBatch: Int)] = []
-    for b in 0..<batch {
-        let kvb = keyBatch?[b] ?? b
-        if let last = groups.last, last.keyBatch == kvb { groups[groups.count - 1].count += 1 } else { groups.append((b, 1, kvb)) }
-    }
     let largestGroup = groups.map(\.count).max() ?? 0
     let scoreCount = largestGroup * lq * lk
     let tasks = groups.count * heads
     let smallestRows = (groups.map(\.count).min() ?? 0) * lq
-    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let cores = activeCores
     let concurrentHeads = cores > 1 && tasks > 1 && smallestRows > Gemm.singleThreadedRowLimit
         && tasks * smallestRows * lk * headDim >= 1 << 22
     let workers = concurrentHeads ? min(cores, tasks) : 1

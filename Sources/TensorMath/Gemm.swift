@@ -7,7 +7,9 @@ import COpenBLAS
 /// matrices. Backed by OpenBLAS `cblas_sgemm` (fp32 in, fp32 accumulate). A different kernel
 /// (e.g. bf16 weights) is swapped in here.
 ///
-/// Products of at most `singleThreadedRowLimit` rows (a decoding step: one row per beam) run on
+/// Products `A·Bᵀ` of at most `SkinnyGemm.rowLimit` rows (a linear layer in a decoding step)
+/// go to `SkinnyGemm`, which streams `B` once instead of packing it.
+/// Other products of at most `singleThreadedRowLimit` rows (a decoding step: one row per beam) run on
 /// one OpenBLAS thread: they stream the weights once and are memory-bound, and handing half of
 /// them to OpenBLAS's second thread costs more than it saves (5×3072×768 on the shared 2-core
 /// machine: 1.9 ms CPU / 4.4 ms wall on one thread, 2.5 ms / 6.0 ms on two). The thread count is
@@ -26,6 +28,10 @@ public enum Gemm {
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         if m == 0 || n == 0 { return }
+        if m <= SkinnyGemm.rowLimit && transposeB && !transposeA && k > 0 {
+            SkinnyGemm.multiply(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
         let singleThreaded = m <= singleThreadedRowLimit && configuredThreads > 1
         if singleThreaded { openblas_set_num_threads(1) }
         defer { if singleThreaded { openblas_set_num_threads(configuredThreads) } }

@@ -6,7 +6,7 @@ import Foundation
 @inline(__always)
 public func parallelChunks(count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
     let minimumParallelWork = 1 << 15
-    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let cores = activeCores
     let chunks = min(cores, count)
     if chunks <= 1 || count * costPerItem < minimumParallelWork {
         body(0..<count)
@@ -54,3 +54,7 @@ private final class TaskCounter: @unchecked Sendable {
         }
     }
 }
+
+/// The active processor count, read once: `ProcessInfo.activeProcessorCount` reads the cgroup
+/// files on every call (an `open` + `read` per query), too slow for per-head attention loops.
+let activeCores = ProcessInfo.processInfo.activeProcessorCount

@@ -31,6 +31,9 @@ struct MPLUGBench: ParsableCommand {
     @Option(help: "Parts to time: visual_encoder, text_encoder_fusion, vqa, caption_beam5, caption_greedy.")
     var parts: String = BenchPart.allCases.map(\.rawValue).joined(separator: ",")
 
+    @Option(help: "Generation memory settings to time: kv_cache, recompute.")
+    var memory: String = "kv_cache,recompute"
+
     @Option(name: .customLong("text-len"), help: "Question / text length in tokens.")
     var textLength = 16
 
@@ -84,6 +87,7 @@ struct MPLUGBench: ParsableCommand {
                                    textLength: textLength, generationLength: generationLength, answerLength: answerLength,
                                    warmup: warmup, repetitions: repetitions)
             suite.parts = try CommandLineValues.parts(parts)
+            suite.memorySettings = try CommandLineValues.memorySettings(memory)
             options = suite
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))

@@ -48,10 +48,10 @@ final class FlopCounterTests: XCTestCase {
         func cachedStep(_ p: Double) -> Double { 768 + 64 * p + 256 + 256 + 320 + 256 + 1024 + 256 + 320 }
         let cached = FlopCounter.generation(small, batch: 1, beam: 2, steps: 2, memoryLength: 5, kvCache: true)
         XCTAssertEqual(cached.total, 1280 + cachedStep(1) + cachedStep(2))
-        // Recompute: step with prefix p runs p tokens per row and the memory K/V once per example
-        // (2·5·16·8 = 1280): QKV 768p, QKᵀ+PV 64p², out 256p, cross Q 256p, cross K/V 1280,
-        // cross attn 320p, cross out 256p, FFN 1024p, LM 576p.
-        func recomputeStep(_ p: Double) -> Double { 768 * p + 64 * p * p + 256 * p + 256 * p + 1280 + 320 * p + 256 * p + 1024 * p + 576 * p }
+        // Recompute: step with prefix p runs p tokens per row and the memory K/V of both rows'
+        // tiled memory copies (2·(2·5)·16·8 = 2560): QKV 768p, QKᵀ+PV 64p², out 256p, cross Q 256p,
+        // cross K/V 2560, cross attn 320p, cross out 256p, FFN 1024p, LM 576p.
+        func recomputeStep(_ p: Double) -> Double { 768 * p + 64 * p * p + 256 * p + 256 * p + 2560 + 320 * p + 256 * p + 1024 * p + 576 * p }
         let recompute = FlopCounter.generation(small, batch: 1, beam: 2, steps: 2, memoryLength: 5, kvCache: false)
         XCTAssertEqual(recompute.total, recomputeStep(1) + recomputeStep(2))
     }

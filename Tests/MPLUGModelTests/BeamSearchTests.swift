@@ -51,4 +51,34 @@ final class BeamSearchTests: XCTestCase {
         XCTAssertEqual(result.map(\.ids), [[0, 1, 2]])
         XCTAssertEqual(Double(result[0].score), log(0.2), accuracy: 1e-5)
     }
+
+    /// The one-pass top-k with per-row probability cutoffs equals a stable sort of every candidate
+    /// `(log p + running) / penalty` (score descending, flat index ascending), including ties
+    /// (probabilities on a coarse grid), a row with running score −inf and the blocked end token.
+    func testBestCandidatesEqualAFullSortOfEveryCandidate() {
+        var rng = SeededGenerator(seed: 5)
+        for trial in 0..<200 {
+            let beam = Int.random(in: 1...5, using: &rng), vocab = Int.random(in: 5...300, using: &rng)
+            let probabilities = Tensor(shape: [beam + 1, vocab], storage: (0..<((beam + 1) * vocab)).map { _ in
+                Float(Int.random(in: 1...20, using: &rng)) / 20
+            })
+            let running = (0...beam).map { r in r == 2 ? -Float.infinity : Float.random(in: -3...0, using: &rng) }
+            let penalty = Float.random(in: 1...2, using: &rng), blocked: Int? = trial % 2 == 0 ? 3 : nil
+            let rows = 1..<(beam + 1)
+            var all: [(score: Float, flat: Int)] = []
+            for (j, r) in rows.enumerated() {
+                for v in 0..<vocab {
+                    let lp = v == blocked ? -1e20 : logf(probabilities.storage[r * vocab + v])
+                    all.append(((lp + running[r]) / penalty, j * vocab + v))
+                }
+            }
+            let expected = all.enumerated().sorted { a, b in
+                a.element.score != b.element.score ? a.element.score > b.element.score : a.offset < b.offset
+            }.prefix(beam).map(\.element)
+            let actual = bestCandidates(probabilities: probabilities, rows: rows, running: running, penalty: penalty,
+                                        blockedToken: blocked, count: beam)
+            XCTAssertEqual(actual.map(\.flat), expected.map(\.flat), "trial \(trial)")
+            XCTAssertEqual(actual.map(\.score), expected.map(\.score), "trial \(trial)")
+        }
+    }
 }
