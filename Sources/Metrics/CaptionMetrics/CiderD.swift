@@ -238,9 +238,8 @@ private struct CiderCorpus {
         scores.withUnsafeMutableBufferPointer { scores in
             let scores = scores
             concurrentChunks(imageCount, chunkSize: Self.chunkSize) { range in
-                let candidate0 = SentenceVector(capacity: maxCaptionNGrams), reference0 = SentenceVector(capacity: maxCaptionNGrams)
-                defer { candidate0.deallocate(); reference0.deallocate() }
-                var (candidate, reference) = (candidate0, reference0)
+                var candidate = SentenceVector(capacity: maxCaptionNGrams), reference = SentenceVector(capacity: maxCaptionNGrams)
+                defer { candidate.deallocate(); reference.deallocate() }
                 for image in range {
                     candidate.fill(self, caption: referenceCaptionCount + image)
                     var orderSums = SIMD4<Double>()
