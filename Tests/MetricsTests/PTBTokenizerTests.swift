@@ -64,6 +64,14 @@ final class PTBTokenizerTests: XCTestCase {
         XCTAssertFalse(refs.isEmpty)
         assertAllEqual(tokenizer.tokenize(refs), refsTok, inputs: refs, "\(name) refs")
         assertAllEqual(tokenizer.tokenize(cands), candsTok, inputs: cands, "\(name) cands")
+        // Both batches in one balanced pass (as the COCO task runs them), in any number of runs:
+        // a run may span the end of one batch and the start of the next.
+        for chunks in [1, 2, 3, 8] {
+            let batches = tokenizer.tokenize(batches: [refs, cands], chunks: chunks)
+            XCTAssertEqual(batches.count, 2)
+            assertAllEqual(batches[0], refsTok, inputs: refs, "\(name) refs, both batches in \(chunks) runs")
+            assertAllEqual(batches[1], candsTok, inputs: cands, "\(name) cands, both batches in \(chunks) runs")
+        }
     }
 
     func testCocoVal2014Fakecap() throws { try checkCaptionSet("coco_val2014_fakecap_1000") }
@@ -131,6 +139,20 @@ final class PTBTokenizerTests: XCTestCase {
                        ["showing the letter s", "a dog on the beach"])
         XCTAssertEqual(tokenizer.tokenize(["showing the letter S.", "a dog on the beach."]),
                        ["showing the letter s.", "a dog on the beach"])
+    }
+
+    /// `tokenize(batches:)` equals tokenizing each batch on its own: no look-ahead from one batch
+    /// into the next (inside one batch, "letter S." followed by "A dog" loses its period).
+    func testBatchesAreIndependent() {
+        let first = ["showing the letter S."], second = ["A dog on the beach.", "It's red."]
+        let separately = [tokenizer.tokenize(first), tokenizer.tokenize(second)]
+        XCTAssertNotEqual(separately[0][0], tokenizer.tokenize(first + second)[0])
+        for chunks in [1, 2, 3] {
+            XCTAssertEqual(tokenizer.tokenize(batches: [first, second], chunks: chunks), separately, "\(chunks) runs")
+            XCTAssertEqual(tokenizer.tokenize(batches: [[], first, [], second], chunks: chunks),
+                           [[], separately[0], [], separately[1]], "\(chunks) runs, with empty batches")
+        }
+        XCTAssertEqual(tokenizer.tokenize(batches: []), [])
     }
 
     func testEmptyBatchAndEmptyCaptions() {

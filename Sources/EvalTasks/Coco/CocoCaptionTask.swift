@@ -90,13 +90,9 @@ public struct CocoCaptionTask: Sendable {
         let tokenizer = PTBTokenizer()
         progress("tokenizing \(set.references.reduce(0) { $0 + $1.count }) references and \(set.candidates.count) candidates")
         let (references, candidates) = timings.measure("tokenize") { () -> ([[String]], [String]) in
-            // The two batches of pycocoevalcap (all references, then all candidates), run concurrently.
-            let inputs = [set.references.flatMap { $0 }, set.candidates]
-            var batches = [[String]](repeating: [], count: inputs.count)
-            batches.withUnsafeMutableBufferPointer { output in
-                let output = output
-                DispatchQueue.concurrentPerform(iterations: inputs.count) { output[$0] = tokenizer.tokenize(inputs[$0]) }
-            }
+            // The two batches of pycocoevalcap (all references, then all candidates), in one
+            // concurrent pass balanced over the cores.
+            let batches = tokenizer.tokenize(batches: [set.references.flatMap { $0 }, set.candidates])
             var references: [[String]] = []
             references.reserveCapacity(set.references.count)
             var next = 0

@@ -94,19 +94,14 @@ enum PTBCharacterClasses {
         return f
     }
 
-    /// A flag table covering the code units of one text: blocks of 256 code units are filled only
-    /// when the text uses them (other entries stay 0 and are never read).
-    static func table(for text: UnsafeBufferPointer<UInt16>) -> [UInt8] {
-        var used = [Bool](repeating: false, count: 256)
-        for unit in text { used[Int(unit >> 8)] = true }
+    /// A flag table covering the code units of the blocks of 256 code units (`unit >> 8`) marked
+    /// in `used` and block 0 (other entries stay 0 and are never read).
+    static func table(forBlocks used: [Bool]) -> [UInt8] {
         var table = [UInt8](repeating: 0, count: 0x10000)
-        for block in 0..<256 where used[block] {
+        for unit in 0..<256 { table[unit] = asciiAndLatin1[unit] }
+        for block in 1..<256 where used[block] {
             let blockStart = block << 8
-            if block == 0 {
-                for unit in 0..<256 { table[unit] = asciiAndLatin1[unit] }
-            } else {
-                for unit in blockStart..<(blockStart + 256) { table[unit] = flags(of: unit) }
-            }
+            for unit in blockStart..<(blockStart + 256) { table[unit] = flags(of: unit) }
         }
         return table
     }

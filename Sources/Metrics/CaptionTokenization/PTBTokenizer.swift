@@ -37,32 +37,62 @@ public struct PTBTokenizer: Sendable {
     /// - Returns: one string per caption: the kept lower-cased tokens joined by single spaces
     ///   (`""` when nothing is left).
     public func tokenize(_ captions: [String]) -> [String] {
-        // Large batches are split across the processor cores (the result does not depend on it).
-        tokenize(captions, chunks: min(ProcessInfo.processInfo.activeProcessorCount, 8, captions.count / 4096))
+        tokenize(batches: [captions])[0]
+    }
+
+    /// Tokenizes independent batches (look-ahead within each batch, never from one batch into the
+    /// next), equal to `batches.map(tokenize)`, in one concurrent pass: the captions of all batches
+    /// are split into runs of about equal size, so the processor cores share the work evenly
+    /// whatever the sizes of the batches (pycocoevalcap's references and candidates: 5 to 1).
+    public func tokenize(batches: [[String]]) -> [[String]] {
+        let total = batches.reduce(0) { $0 + $1.count }
+        return tokenize(batches: batches, chunks: min(4 * ProcessInfo.processInfo.activeProcessorCount, total / 2048))
     }
 
     /// `tokenize(_:)` with the batch split into `chunks` runs of captions tokenized in parallel.
-    /// The lexer always starts afresh after a `\n` (no token contains one; look-ahead only reads
-    /// past it), so each run can be tokenized on its own while reading ahead into the shared text.
     func tokenize(_ captions: [String], chunks: Int) -> [String] {
-        guard !captions.isEmpty else { return [] }
-        let (text, captionStarts) = PTBTokenizer.batchText(captions)
-        let chunkCount = max(1, min(chunks, captions.count))
-        var results = [String](repeating: "", count: captions.count)
-        text.withUnsafeBufferPointer { buffer in
-            let table = PTBCharacterClasses.table(for: buffer)
-            table.withUnsafeBufferPointer { flags in
-                results.withUnsafeMutableBufferPointer { results in
-                    DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-                        let first = captions.count * chunk / chunkCount
-                        let last = captions.count * (chunk + 1) / chunkCount
-                        PTBTokenizer.tokenize(buffer, flags: flags, captionStarts: captionStarts,
-                                              captions: first..<last, into: results)
-                    }
+        tokenize(batches: [captions], chunks: chunks)[0]
+    }
+
+    /// `tokenize(batches:)` with the captions split into `chunks` runs tokenized in parallel (the
+    /// result does not depend on it). The lexer always starts afresh after a `\n` (no token
+    /// contains one; look-ahead only reads past it), so each run can be tokenized on its own while
+    /// reading ahead into its batch's text.
+    func tokenize(batches: [[String]], chunks: Int) -> [[String]] {
+        let texts = batches.map(BatchText.init)
+        defer { texts.forEach { $0.deallocate() } }
+        var used = [Bool](repeating: false, count: 256)
+        for text in texts { for block in text.usedBlocks { used[block] = true } }
+        let table = PTBCharacterClasses.table(forBlocks: used)
+        // Runs over the captions of all batches in order: (batch, captions) pieces per run.
+        let total = batches.reduce(0) { $0 + $1.count }
+        let runCount = max(1, min(chunks, total))
+        var batchStart = [0]
+        for batch in batches { batchStart.append(batchStart[batchStart.count - 1] + batch.count) }
+        func pieces(ofRun run: Int) -> [(batch: Int, captions: Range<Int>)] {
+            let (first, last) = (total * run / runCount, total * (run + 1) / runCount)
+            return batches.indices.compactMap { b in
+                let (lower, upper) = (max(first, batchStart[b]), min(last, batchStart[b + 1]))
+                return lower < upper ? (b, (lower - batchStart[b])..<(upper - batchStart[b])) : nil
+            }
+        }
+        let results = batches.map { UnsafeMutableBufferPointer<String>.allocate(capacity: $0.count) }
+        defer { results.forEach { $0.deallocate() } }
+        table.withUnsafeBufferPointer { flags in
+            DispatchQueue.concurrentPerform(iterations: runCount) { run in
+                for (b, captions) in pieces(ofRun: run) {
+                    PTBTokenizer.tokenize(UnsafeBufferPointer(texts[b].units), flags: flags, captionStarts: texts[b].captionStarts,
+                                          captions: captions, into: results[b])
                 }
             }
         }
-        return results
+        // Move (not copy) the strings into arrays.
+        return zip(results, batches).map { results, batch in
+            [String](unsafeUninitializedCapacity: batch.count) { output, count in
+                if let base = output.baseAddress, let source = results.baseAddress { base.moveInitialize(from: source, count: batch.count) }
+                count = batch.count
+            }
+        }
     }
 
     /// Tokenizes the captions `range` of the batch text into `results[range]`.
@@ -82,34 +112,63 @@ public struct PTBTokenizer: Sendable {
         while index < range.upperBound {
             guard let lexeme = lexer.next() else { break }
             if lexeme.isNewline {
-                results[index] = line.finish()
+                (results.baseAddress! + index).initialize(to: line.finish())
                 index += 1
             } else {
                 line.append(buffer, lexeme.start, lexeme.end, form: lexeme.form)
             }
         }
-        if index < range.upperBound { results[index] = line.finish() }   // the last caption of the batch
+        if index < range.upperBound { (results.baseAddress! + index).initialize(to: line.finish()) }   // the last caption of the batch
     }
 
-    /// The UTF-16 text the lexer reads: captions joined by `\n`, with every line-breaking character
-    /// inside a caption (`\n \r \u{0B} \u{0C} \u{85} \u{2028} \u{2029}`) replaced by a space.
-    static func batchText(_ captions: [String]) -> (text: [UInt16], captionStarts: [Int]) {
-        let capacity = captions.reduce(captions.count) { $0 + $1.utf8.count }
-        var starts = [Int](repeating: 0, count: captions.count)
-        let text = [UInt16](unsafeUninitializedCapacity: capacity) { output, count in
-            var k = 0
+    /// The UTF-16 text the lexer reads for one batch: captions joined by `\n`, with every
+    /// line-breaking character inside a caption (`\n \r \u{0B} \u{0C} \u{85} \u{2028} \u{2029}`)
+    /// replaced by a space. Built in concurrent runs of captions (each caption's UTF-16 length is
+    /// known up front, so every run writes at its own offset).
+    struct BatchText {
+        let units: UnsafeMutableBufferPointer<UInt16>
+        /// Where each caption starts in `units`.
+        let captionStarts: [Int]
+        /// The 256-unit blocks (`unit >> 8`) the text uses besides block 0.
+        let usedBlocks: [Int]
+
+        init(_ captions: [String]) {
+            var starts = [Int](repeating: 0, count: captions.count)
+            var end = 0
             for index in captions.indices {
-                if index > 0 { output[k] = 0x0A; k += 1 }
-                starts[index] = k
-                let done: Void? = captions[index].utf8.withContiguousStorageIfAvailable { k = appendUTF16(of: $0, to: output, at: k) }
-                if done == nil {   // a bridged or foreign string: copy it to native UTF-8 first
-                    var copy = captions[index]
-                    copy.withUTF8 { k = appendUTF16(of: $0, to: output, at: k) }
+                if index > 0 { end += 1 }
+                starts[index] = end
+                end += captions[index].utf16.count
+            }
+            let units = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: max(1, end))
+            let runCount = max(1, min(ProcessInfo.processInfo.activeProcessorCount, captions.count / 4096))
+            var usedByRun = [[Bool]](repeating: [], count: runCount)
+            usedByRun.withUnsafeMutableBufferPointer { usedByRun in
+                let usedByRun = usedByRun
+                DispatchQueue.concurrentPerform(iterations: runCount) { run in
+                    var used = [Bool](repeating: false, count: 256)
+                    used.withUnsafeMutableBufferPointer { used in
+                        for index in (captions.count * run / runCount)..<(captions.count * (run + 1) / runCount) {
+                            var k = starts[index]
+                            if index > 0 { units[k - 1] = 0x0A }
+                            let done: Void? = captions[index].utf8.withContiguousStorageIfAvailable {
+                                k = PTBTokenizer.appendUTF16(of: $0, to: units, at: k, usedBlocks: used)
+                            }
+                            if done == nil {   // a bridged or foreign string: copy it to native UTF-8 first
+                                var copy = captions[index]
+                                copy.withUTF8 { k = PTBTokenizer.appendUTF16(of: $0, to: units, at: k, usedBlocks: used) }
+                            }
+                        }
+                    }
+                    usedByRun[run] = used
                 }
             }
-            count = k
+            self.units = UnsafeMutableBufferPointer(rebasing: units[..<end])
+            captionStarts = starts
+            usedBlocks = (1..<256).filter { block in usedByRun.contains { $0[block] } }
         }
-        return (text, starts)
+
+        func deallocate() { units.baseAddress.map { $0.deallocate() } }
     }
 
     /// Four bytes (the low half of `x`) as four little-endian 16-bit lanes.
@@ -121,7 +180,7 @@ public struct PTBTokenizer: Sendable {
     /// Decodes valid UTF-8 into UTF-16 code units at `k` (the output has room: UTF-16 never needs
     /// more code units than UTF-8 bytes), replacing line-breaking characters by spaces. Returns the new end.
     private static func appendUTF16(of bytes: UnsafeBufferPointer<UInt8>, to output: UnsafeMutableBufferPointer<UInt16>,
-                                    at start: Int) -> Int {
+                                    at start: Int, usedBlocks: UnsafeMutableBufferPointer<Bool>) -> Int {
         var k = 0, out = start
         let count = bytes.count
         while k < count {
@@ -166,9 +225,12 @@ public struct PTBTokenizer: Sendable {
                 let v = scalar - 0x10000
                 output[out] = UInt16(0xD800 + (v >> 10))
                 output[out + 1] = UInt16(0xDC00 + (v & 0x3FF))
+                usedBlocks[Int(output[out] >> 8)] = true
+                usedBlocks[Int(output[out + 1] >> 8)] = true
                 out += 2
             default:
                 output[out] = UInt16(scalar)
+                usedBlocks[Int(scalar >> 8)] = true
                 out += 1
             }
         }
