@@ -25,12 +25,14 @@ public func decodingAttention(query: HeadBlock, key: HeadBlock, value: HeadBlock
     value.tensor.storage.withUnsafeBufferPointer { vb in
     out.storage.withUnsafeMutableBufferPointer { ob in
     scores.withUnsafeMutableBufferPointer { sb in
+    (keyBias?.storage ?? []).withUnsafeBufferPointer { mb in
         for group in groups {
             let rows = group.count * lq, kvb = group.keyBatch
             let q = qb.baseAddress! + group.first * query.batchStride + query.column
             let k = kb.baseAddress! + kvb * key.batchStride + key.column
             let v = vb.baseAddress! + kvb * value.batchStride + value.column
             let o = ob.baseAddress! + group.first * lq * width
+            let bias = keyBias == nil ? nil : UnsafePointer(mb.baseAddress! + kvb * lk)
             // Heads are independent: split them over the cores when the group is large (a memory of
             // hundreds of keys, not a short self-attention cache).
             parallelChunks(count: heads, costPerItem: rows * lk * headDim / 8) { headRange in
@@ -38,13 +40,13 @@ public func decodingAttention(query: HeadBlock, key: HeadBlock, value: HeadBlock
                 cskinny_attention_scores(rows, heads, h0, h1, headDim, lk, scale, q, query.stride, k, key.stride, sb.baseAddress!)
                 for r in 0..<rows {
                     for h in headRange {
-                        softmaxWithBias(sb.baseAddress! + (r * heads + h) * lk, count: lk, keyBias: keyBias, keyBatch: kvb)
+                        maskedSoftmaxInPlace(sb.baseAddress! + (r * heads + h) * lk, count: lk, bias: bias, visible: lk)
                     }
                 }
                 cskinny_attention_values(rows, heads, h0, h1, headDim, lk, sb.baseAddress!, v, value.stride, o, width)
             }
         }
-    }}}}}
+    }}}}}}
     return out
 }
 
@@ -64,15 +66,4 @@ func keyBatchGroups(query: HeadBlock, key: HeadBlock, value: HeadBlock, keyBias:
         if let last = groups.last, last.keyBatch == kvb { groups[groups.count - 1].count += 1 } else { groups.append((b, 1, kvb)) }
     }
     return groups
-}
-
-/// `row[j] += keyBias[keyBatch, j]` (if any), then softmax over the `count` keys, in place.
-@inline(__always)
-private func softmaxWithBias(_ row: UnsafeMutablePointer<Float>, count: Int, keyBias: Tensor?, keyBatch: Int) {
-    if let keyBias {
-        keyBias.storage.withUnsafeBufferPointer { bias in
-            for j in 0..<count { row[j] += bias[keyBatch * count + j] }
-        }
-    }
-    softmaxInPlace(row, count: count)
 }
