@@ -89,9 +89,29 @@ struct CachedDecoding: NextTokenLogits {
     mutating func logits(sequences: [[Int]], parents: [Int]?, examples: [Int]) throws -> Tensor {
         if cache != nil, let parents {
             cache!.selectRows(parents, memoryRow: examples)   // in place: no copy of the cache buffers
-        } else {
-            cache = decoder.makeCache(memory: memory, memoryRow: examples)
+            return try decoder.step(tokens: sequences.map { $0.last! }, cache: &cache!)
         }
-        return try decoder.step(tokens: sequences.map { $0.last! }, cache: &cache!)
+        // First call: the beams of an example all hold the start token, so only the distinct
+        // (example, sequence) rows are decoded; the cache and the logits are then copied out to
+        // every row. A step treats its rows independently, so the copies equal what decoding every
+        // row would give.
+        var distinctRow: [RowKey: Int] = [:]
+        var distinct: [Int] = [], copyFrom: [Int] = []
+        for (row, key) in zip(sequences, examples).map({ RowKey(sequence: $0, example: $1) }).enumerated() {
+            if let first = distinctRow[key] { copyFrom.append(first); continue }
+            distinctRow[key] = distinct.count
+            copyFrom.append(distinct.count)
+            distinct.append(row)
+        }
+        var fresh = decoder.makeCache(memory: memory, memoryRow: distinct.map { examples[$0] })
+        let logits = try decoder.step(tokens: distinct.map { sequences[$0].last! }, cache: &fresh)
+        fresh.selectRows(copyFrom, memoryRow: examples)
+        cache = fresh
+        return distinct.count == sequences.count ? logits : logits.gathering(copyFrom)
+    }
+
+    private struct RowKey: Hashable {
+        var sequence: [Int]
+        var example: Int
     }
 }

@@ -160,10 +160,11 @@ struct TextDecoder: Sendable {
         return head(x)
     }
 
-    /// An empty cache for decoding against `memory`, with the memory K|V of every layer computed once.
+    /// An empty cache for decoding against `memory`, with the memory K|V of every layer computed once
+    /// (the layers' projections run concurrently, each on one thread).
     func makeCache(memory: DecoderMemory, memoryRow: [Int]) -> DecoderCache {
         DecoderCache(selfKeyValues: layers.map { KeyValueCache(rows: memoryRow.count, width: 2 * $0.attention.width) },
-                     memoryKeyValues: layers.map { $0.crossAttention!.memoryKeyValues(memory.states) },
+                     memoryKeyValues: concurrentMap(layers) { $0.crossAttention!.memoryKeyValues(memory.states) },
                      memoryBias: memory.bias, memoryRow: memoryRow)
     }
 

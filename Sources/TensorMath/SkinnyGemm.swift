@@ -26,7 +26,7 @@ public enum SkinnyGemm {
             columns(0..<n)
             return
         }
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        concurrentParts(chunks) { chunk in
             columns((n * chunk / chunks)..<(n * (chunk + 1) / chunks))
         }
     }

@@ -114,6 +114,30 @@ final class MPLUGModelTests: XCTestCase {
             }
         }
     }
+
+    /// The cached decoder's first step decodes one row per distinct (example, sequence) and copies
+    /// it to the other beams: logits and the following step must equal decoding every row, bit for bit.
+    func testFirstStepDecodesDistinctRowsOnceWithIdenticalResults() throws {
+        let config = try MPLUGConfig.load(goldenConfig: Self.configA)
+        let model = try MPLUGModel(config: config, stateDict: SafeTensors.read(Self.weightsA), parts: .caption)
+        let decoder = try XCTUnwrap(model.decoder)
+        var rng = SeededGenerator(seed: 12)
+        let memory = DecoderMemory(states: try model.encodeImages(rng.normalTensor([2, 3, 48, 48], std: 1)))
+        let examples = [0, 0, 0, 1, 1, 1]
+        var shared = CachedDecoding(decoder: decoder, memory: memory)
+        let sharedFirst = try shared.logits(sequences: examples.map { _ in [101] }, parents: nil, examples: examples)
+        var everyRow = decoder.makeCache(memory: memory, memoryRow: examples)
+        let everyRowFirst = try decoder.step(tokens: examples.map { _ in 101 }, cache: &everyRow)
+        XCTAssertEqual(sharedFirst.shape, everyRowFirst.shape)
+        XCTAssertEqual(sharedFirst.storage, everyRowFirst.storage)
+
+        let parents = [2, 0, 0, 4, 3, 3], tokens = [7, 9, 11, 7, 13, 15]
+        let sequences = zip(parents, tokens).map { [101, $1] }
+        let sharedSecond = try shared.logits(sequences: sequences, parents: parents, examples: examples)
+        everyRow.selectRows(parents, memoryRow: examples)
+        let everyRowSecond = try decoder.step(tokens: tokens, cache: &everyRow)
+        XCTAssertEqual(sharedSecond.storage, everyRowSecond.storage)
+    }
 }
 
 final class ReleasedConfigTests: XCTestCase {

@@ -15,6 +15,7 @@ final class DecodingAttentionTests: XCTestCase {
             (3, 20, 33, 1, [0, 0, 0, 1, 1]),    // beams sharing a memory; head dim not a multiple of 8
             (12, 48, 600, 1, [0, 0, 0, 0, 0]),  // large enough to split the heads over threads
             (4, 8, 5, 2, [1, 0]),
+            (3, 64, 41, 1, [0, 0, 0, 0, 0, 0, 0, 0]),  // the decoder's head dim; 8 rows: groups of 3, 3, 2
         ]
         for portable in [false, true] {
             SkinnyGemm.forcePortable(portable)

@@ -11,8 +11,9 @@ import XCTest
 final class SkinnyGemmTests: XCTestCase {
     func testMatchesFloat64ReferenceForEveryRowCount() {
         var rng = SeededGenerator(seed: 51)
-        // (n, k): tails of k below 8 and 16, and one product large enough to be split over threads.
-        let shapes = [(1, 1), (5, 7), (3, 8), (33, 17), (9, 64), (300, 530)]
+        // (n, k): tails of k below 8 and 16, one product large enough to be split over threads, and
+        // k above the 768-float block (two whole blocks and a tail).
+        let shapes = [(1, 1), (5, 7), (3, 8), (33, 17), (9, 64), (300, 530), (7, 1700)]
         for portable in [false, true] {
             SkinnyGemm.forcePortable(portable)
             defer { SkinnyGemm.forcePortable(false) }
@@ -64,5 +65,22 @@ final class SkinnyGemmTests: XCTestCase {
         let many = linear(x, weight: weight, bias: bias)
         let few = linear(x.rows(0..<5), weight: weight, bias: bias)
         XCTAssertLessThanOrEqual(maxAbsDifference(few.storage, many.storage[0..<(5 * 70)].map(Double.init)), 1e-5)
+    }
+
+    /// A row's result does not depend on how many rows are multiplied with it (the K/V-cache decoder
+    /// relies on this to decode the identical first rows of the beams once): exact equality, with k
+    /// spanning several 768-float blocks.
+    func testRowResultDoesNotDependOnRowCount() {
+        var rng = SeededGenerator(seed: 53)
+        let x = rng.normalTensor([SkinnyGemm.rowLimit, 2000], std: 1), weight = rng.normalTensor([40, 2000], std: 0.1)
+        for portable in [false, true] {
+            SkinnyGemm.forcePortable(portable)
+            defer { SkinnyGemm.forcePortable(false) }
+            let all = linear(x, weight: weight, bias: nil)
+            for m in 1...SkinnyGemm.rowLimit {
+                let few = linear(x.rows(0..<m), weight: weight, bias: nil)
+                XCTAssertEqual(few.storage, Array(all.storage[0..<(m * 40)]), "m \(m) portable \(portable)")
+            }
+        }
     }
 }

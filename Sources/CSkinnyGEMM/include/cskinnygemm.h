@@ -15,7 +15,9 @@ extern "C" {
  * for i < m, with A [m, k] (row stride lda), B [n, k] (row stride ldb, e.g. a Linear weight
  * [out, in]) and C [m, n] (row stride ldc). Each row of B is read once and multiplied with every
  * row of A at once (A stays in L1/L2), so the product streams B at memory speed; meant for small m
- * (a decoding step), any m works. fp32 accumulation: 8-lane partial sums over p, then a lane sum.
+ * (a decoding step), any m works. fp32 accumulation: 8-lane partial sums over p in blocks of 768
+ * (rows of A longer than that are split so that the block stays in L1), a lane sum per block, and
+ * the block sums added in order. A row's result does not depend on m.
  *
  * Kernels: AVX2+FMA (chosen at run time when the CPU has both) and a portable C one; they differ
  * by FMA rounding only. Threads: callers split [0, n) into column ranges.
@@ -32,7 +34,7 @@ void cskinny_sgemm_nt(size_t m, size_t n0, size_t n1, size_t k, float alpha,
  * scores: S[(r*heads + h)*keys + j] = scale * q_r,h . k_j,h   for r < m, j < keys
  *         (q_r at q + r*ldq, k_j at k + j*ldk; each key row is read once for all heads and rows)
  * values: O[r*ldo + h*head_dim + d] = sum_j S[(r*heads + h)*keys + j] * v_j,h[d]
- *         (v_j at v + j*ldv; each value row is read once)
+ *         (v_j at v + j*ldv; head by head, the sum over j taken in order in registers)
  *
  * `heads` is the total head count (the stride of S). fp32 accumulation; same kernels as above.
  */
