@@ -1,5 +1,4 @@
 import CSkinnyGEMM
-import Foundation
 
 /// `C[m×n] = alpha · A[m×k] · B[n×k]ᵀ + beta · C` for a few rows `m` (a decoding step: one row
 /// per beam), row-major with row strides `lda`, `ldb`, `ldc`.
@@ -13,21 +12,13 @@ import Foundation
 public enum SkinnyGemm {
     /// Products with at most this many rows of `A` use this kernel (see `Gemm.multiply`).
     public static let rowLimit = 8
-    /// Products reading fewer elements of `B` than this run on the calling thread.
-    static let minimumParallelElements = 1 << 17
 
     public static func multiply(m: Int, n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
                                 b: UnsafePointer<Float>, ldb: Int, beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        let chunks = n * k >= minimumParallelElements ? min(activeCores, n) : 1
-        func columns(_ range: Range<Int>) {
-            cskinny_sgemm_nt(m, range.lowerBound, range.upperBound, k, alpha, a, lda, b, ldb, beta, c, ldc)
-        }
-        if chunks <= 1 {
-            columns(0..<n)
-            return
-        }
-        concurrentParts(chunks) { chunk in
-            columns((n * chunk / chunks)..<(n * (chunk + 1) / chunks))
+        // Columns of C are split over the cores once B holds about 2¹⁷ elements or more
+        // (`parallelChunks` splits from 2¹⁵ units of work; a column costs k/4 units).
+        parallelChunks(count: n, costPerItem: max(1, k / 4)) { columns in
+            cskinny_sgemm_nt(m, columns.lowerBound, columns.upperBound, k, alpha, a, lda, b, ldb, beta, c, ldc)
         }
     }
 
