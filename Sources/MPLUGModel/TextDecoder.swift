@@ -164,7 +164,7 @@ struct TextDecoder: Sendable {
     /// (the layers' projections run concurrently, each on one thread).
     func makeCache(memory: DecoderMemory, memoryRow: [Int]) -> DecoderCache {
         DecoderCache(selfKeyValues: layers.map { KeyValueCache(rows: memoryRow.count, width: 2 * $0.attention.width) },
-                     memoryKeyValues: concurrentMap(layers) { $0.crossAttention!.memoryKeyValues(memory.states) },
+                     memoryKeyValues: parallelTasksMap(layers) { $0.crossAttention!.memoryKeyValues(memory.states) },
                      memoryBias: memory.bias, memoryRow: memoryRow)
     }
 

@@ -31,10 +31,10 @@ final class ParallelTests: XCTestCase {
         XCTAssertEqual(three.values, [1, 1, 1, 0, 0, 0, 0, 0])
     }
 
-    func testConcurrentMapKeepsTheOrderOfItsItems() {
+    func testParallelTasksMapKeepsTheOrderOfItsItems() {
         let items = Array(0..<37)
-        XCTAssertEqual(concurrentMap(items) { $0 * $0 + 1 }, items.map { $0 * $0 + 1 })
-        XCTAssertEqual(concurrentMap([Int]()) { $0 }, [])
+        XCTAssertEqual(parallelTasksMap(items) { $0 * $0 + 1 }, items.map { $0 * $0 + 1 })
+        XCTAssertEqual(parallelTasksMap([Int]()) { $0 }, [])
     }
 }
 
