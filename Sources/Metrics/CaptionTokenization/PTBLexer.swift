@@ -323,35 +323,58 @@ struct PTBLexer {
     @inline(__always) private func plainWordEnd(_ i: Int) -> Int? {
         guard isAsciiLetter(Int(s[i])) else { return nil }
         var j = i + 1
-        while j < n, isAsciiLetter(Int(s[j])) { j += 1 }
-        if j < n {
-            switch s[j] {
-            case 0x20, 0x0A:
+        // Four code units at a time (most words end within the first block), then one at a time.
+        while j + 4 <= n {
+            let letters = PTBLexer.asciiLetterLanes(UnsafeRawPointer(s.baseAddress! + j).loadUnaligned(as: UInt64.self))
+            if letters != 0x8000_8000_8000_8000 {
+                j += (~letters & 0x8000_8000_8000_8000).trailingZeroBitCount / 16
                 break
-            case 0x2C, 0x2E:
+            }
+            j += 4
+        }
+        if j + 4 > n { while j < n, isAsciiLetter(Int(s[j])) { j += 1 } }
+        if j < n {
+            // The usual end (a space) first, as a plain branch: a `switch` becomes a jump table.
+            let c = s[j]
+            if c != 0x20 && c != 0x0A {
+                guard c == 0x2C || c == 0x2E else { return nil }
                 if j + 1 < n { guard s[j + 1] == 0x20 || s[j + 1] == 0x0A else { return nil } }
-                if s[j] == 0x2E, j - i < 2 || isAbbreviationBeforePeriod(i, j) { return nil }
-            default:
-                return nil
+                if c == 0x2E, j - i < 2 || isAbbreviationBeforePeriod(i, j) { return nil }
             }
         }
-        let length = j - i
-        if length == 5 || length == 6 {
-            switch Int(s[i]) | 0x20 {
-            case 0x63: if literal(i, "cannot") == j { return nil }
-            case 0x67, 0x6C, 0x77: if longestLiteral(i, PTBLexer.assimilations) == j { return nil }
-            default: break
-            }
+        switch (j - i, Int(s[i]) | 0x20) {
+        case (6, 0x63): if literal(i, "cannot") == j { return nil }
+        case (5, 0x67), (5, 0x6C), (5, 0x77): if PTBLexer.assimilationKeys.contains(packedLowercase(i, j)) { return nil }
+        default: break
         }
         return j
     }
 
-    /// Whether the letters `i..<end` (followed by a period) form a listed abbreviation.
-    private func isAbbreviationBeforePeriod(_ i: Int, _ end: Int) -> Bool {
-        guard end - i <= 7 else { return false }   // the longest listed abbreviation (bancorp) has 7 letters
+    /// For four UTF-16 code units packed little-endian in `units`: the top bit (0x8000) of each
+    /// 16-bit lane is set when that code unit is an ASCII letter (`A-Z`, `a-z`).
+    @inline(__always) static func asciiLetterLanes(_ units: UInt64) -> UInt64 {
+        let top: UInt64 = 0x8000_8000_8000_8000
+        // The low 7 bits, lower-cased; adding 0x8000 - x sets a lane's top bit when it is >= x
+        // (no carry leaves a lane: every lane is at most 0x7F before the addition).
+        let low = (units | 0x0020_0020_0020_0020) & 0x007F_007F_007F_007F
+        let atLeastA = (low &+ 0x7F9F_7F9F_7F9F_7F9F) & top          // >= 0x61 `a`
+        let pastZ = (low &+ 0x7F85_7F85_7F85_7F85) & top             // >= 0x7B, past `z`
+        let nonASCII = (((units & 0xFF80_FF80_FF80_FF80) >> 7) &+ 0x7FFF_7FFF_7FFF_7FFF) & top   // unit >= 0x80
+        return atLeastA & ~pastZ & ~nonASCII
+    }
+
+    /// The ASCII letters `i..<end` (at most 8) lower-cased and packed into an integer, one byte each.
+    @inline(__always) private func packedLowercase(_ i: Int, _ end: Int) -> UInt64 {
         var key: UInt64 = 0
         for k in i..<end { key = key << 8 | UInt64(s[k] | 0x20) }
-        guard PTBLexer.abbreviationKeys.contains(key) else { return false }
+        return key
+    }
+
+    /// Whether the letters `i..<end` (followed by a period) form a listed abbreviation.
+    private func isAbbreviationBeforePeriod(_ i: Int, _ end: Int) -> Bool {
+        guard end - i <= 7,   // the longest listed abbreviation (bancorp) has 7 letters
+              PTBLexer.abbreviationInitials[end - i] & 1 << (s[i] & 0x1F) != 0,
+              PTBLexer.abbreviationKeys.contains(packedLowercase(i, end)) else { return false }
         return abbreviation1End(i) == end + 1 || abbreviation4End(i) == end
             || longestLiteral(i, PTBLexer.abbreviations3) == end + 1 || longestLiteral(i, PTBLexer.companyPrefixes) == end + 1
     }
@@ -1132,20 +1155,31 @@ struct PTBLexer {
     /// ABBREV1 words (months, days, states, company and title suffixes); upper-case first letters are case-sensitive.
     /// Every letters-only abbreviation that a period may follow (ABBREV1–4, pty., co.), lower-cased
     /// and packed into an integer (one byte per letter): a quick pre-check for the fast path.
-    private static let abbreviationKeys: Set<UInt64> = {
+    private static let abbreviationKeys: PackedWordSet = {
         var words: [StaticString] = PTBLexer.abbreviations3 + PTBLexer.companyPrefixes
         for list in [PTBLexer.abbreviations1, PTBLexer.abbreviations4] { words += list.buckets.joined() }
         words += ["pte", "pty", "ptes", "ptys", "ppte", "ppty", "pptes", "pptys", "mfg", "mtg"]
-        var keys = Set<UInt64>()
-        for word in words {
-            var key: UInt64 = 0
-            for k in 0..<word.utf8CodeUnitCount where word.utf8Start[k] != UInt8(ascii: ".") {
-                key = key << 8 | UInt64(word.utf8Start[k] | 0x20)
-            }
-            keys.insert(key)
-        }
-        return keys
+        return PackedWordSet(words.map { packedLowercase(letters: $0) })
     }()
+
+    /// A cheaper pre-check for `abbreviationKeys`: bit `c & 31` of `abbreviationInitials[length]`
+    /// is set when some key of `length` letters starts with letter `c` (either case).
+    private static let abbreviationInitials: [UInt32] = abbreviationKeys.keys.reduce(into: [UInt32](repeating: 0, count: 8)) { initials, key in
+        let length = (64 - key.leadingZeroBitCount + 7) / 8
+        initials[length] |= 1 << ((key >> (8 * (length - 1))) & 0x1F)
+    }
+
+    /// The keys (`packedLowercase`) of the assimilations, which are split (`gon na`).
+    private static let assimilationKeys: [UInt64] = assimilations.map { packedLowercase(letters: $0) }
+
+    /// The letters of `word` (periods skipped) lower-cased and packed as `packedLowercase` does.
+    private static func packedLowercase(letters word: StaticString) -> UInt64 {
+        var key: UInt64 = 0
+        for k in 0..<word.utf8CodeUnitCount where word.utf8Start[k] != UInt8(ascii: ".") {
+            key = key << 8 | UInt64(word.utf8Start[k] | 0x20)
+        }
+        return key
+    }
 
     private static let abbreviations1 = PTBWordList([
         "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
@@ -1425,5 +1459,43 @@ struct PTBLexer {
         if ch(i) == 0x27, ch(i + 1) == 0x27 { best = max(best, 2) }
         if isQuoteChar(ch(i)) { best = max(best, isQuoteChar(ch(i + 1)) ? 2 : 1) }
         return best
+    }
+}
+
+/// A set of short words packed into integers (`PTBLexer.packedLowercase`): an open-addressing
+/// table with a multiplicative hash, cheaper per lookup than `Set`'s seeded hashing.
+struct PackedWordSet: Sendable {
+    /// The distinct keys (non-zero).
+    let keys: [UInt64]
+    /// Power-of-two table at most half full; 0 marks an empty slot.
+    private let slots: [UInt64]
+    private let shift: UInt64
+
+    init(_ words: [UInt64]) {
+        keys = Array(Set(words)).sorted()
+        var size = 8
+        while size < 2 * keys.count { size *= 2 }
+        shift = UInt64(64 - size.trailingZeroBitCount)
+        var slots = [UInt64](repeating: 0, count: size)
+        for key in keys {
+            var slot = PackedWordSet.slot(key, shift)
+            while slots[slot] != 0 { slot = (slot + 1) & (size - 1) }
+            slots[slot] = key
+        }
+        self.slots = slots
+    }
+
+    @inline(__always) private static func slot(_ key: UInt64, _ shift: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+    }
+
+    @inline(__always) func contains(_ key: UInt64) -> Bool {
+        var slot = PackedWordSet.slot(key, shift)
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { return false }
+            if entry == key { return true }
+            slot = (slot + 1) & (slots.count - 1)
+        }
     }
 }

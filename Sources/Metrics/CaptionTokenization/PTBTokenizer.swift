@@ -45,8 +45,15 @@ public struct PTBTokenizer: Sendable {
     /// are split into runs of about equal size, so the processor cores share the work evenly
     /// whatever the sizes of the batches (pycocoevalcap's references and candidates: 5 to 1).
     public func tokenize(batches: [[String]]) -> [[String]] {
-        let total = batches.reduce(0) { $0 + $1.count }
-        return tokenize(batches: batches, chunks: min(4 * ProcessInfo.processInfo.activeProcessorCount, total / 2048))
+        tokenize(groupedBatches: batches.map { [$0] }).map { $0[0] }
+    }
+
+    /// `tokenize(batches:)` for batches given as groups of captions, the shape of pycocoevalcap's
+    /// `{image: [captions]}`: a batch is the concatenation of its groups, in order, and the result
+    /// has the same groups (for example `[references per image, [candidates]]`).
+    public func tokenize(groupedBatches: [[[String]]]) -> [[[String]]] {
+        let total = groupedBatches.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }
+        return tokenize(groupedBatches: groupedBatches, chunks: min(4 * ProcessInfo.processInfo.activeProcessorCount, total / 2048))
     }
 
     /// `tokenize(_:)` with the batch split into `chunks` runs of captions tokenized in parallel.
@@ -54,60 +61,67 @@ public struct PTBTokenizer: Sendable {
         tokenize(batches: [captions], chunks: chunks)[0]
     }
 
-    /// `tokenize(batches:)` with the captions split into `chunks` runs tokenized in parallel (the
-    /// result does not depend on it). The lexer always starts afresh after a `\n` (no token
+    func tokenize(batches: [[String]], chunks: Int) -> [[String]] {
+        tokenize(groupedBatches: batches.map { [$0] }, chunks: chunks).map { $0[0] }
+    }
+
+    /// `tokenize(groupedBatches:)` with the captions split into `chunks` runs tokenized in parallel
+    /// (the result does not depend on it). The lexer always starts afresh after a `\n` (no token
     /// contains one; look-ahead only reads past it), so each run can be tokenized on its own while
     /// reading ahead into its batch's text.
-    func tokenize(batches: [[String]], chunks: Int) -> [[String]] {
-        let texts = batches.map(BatchText.init)
-        defer { texts.forEach { $0.deallocate() } }
-        var used = [Bool](repeating: false, count: 256)
-        for text in texts { for block in text.usedBlocks { used[block] = true } }
-        let table = PTBCharacterClasses.table(forBlocks: used)
-        // Runs over the captions of all batches in order: (batch, captions) pieces per run.
-        let total = batches.reduce(0) { $0 + $1.count }
+    func tokenize(groupedBatches batches: [[[String]]], chunks: Int) -> [[[String]]] {
+        let captions = FlatCaptions(batches)
+        let text = BatchText(captions)
+        defer { text.deallocate() }
+        let table = PTBCharacterClasses.table(forBlocks: text.usedBlocks)
+        let total = captions.count
         let runCount = max(1, min(chunks, total))
-        var batchStart = [0]
-        for batch in batches { batchStart.append(batchStart[batchStart.count - 1] + batch.count) }
-        func pieces(ofRun run: Int) -> [(batch: Int, captions: Range<Int>)] {
-            let (first, last) = (total * run / runCount, total * (run + 1) / runCount)
-            return batches.indices.compactMap { b in
-                let (lower, upper) = (max(first, batchStart[b]), min(last, batchStart[b + 1]))
-                return lower < upper ? (b, (lower - batchStart[b])..<(upper - batchStart[b])) : nil
-            }
-        }
-        let results = batches.map { UnsafeMutableBufferPointer<String>.allocate(capacity: $0.count) }
-        defer { results.forEach { $0.deallocate() } }
+        let results = UnsafeMutableBufferPointer<String>.allocate(capacity: total)
+        defer { results.deallocate() }
         table.withUnsafeBufferPointer { flags in
             DispatchQueue.concurrentPerform(iterations: runCount) { run in
-                for (b, captions) in pieces(ofRun: run) {
-                    PTBTokenizer.tokenize(UnsafeBufferPointer(texts[b].units), flags: flags, captionStarts: texts[b].captionStarts,
-                                          captions: captions, into: results[b])
+                let (first, last) = (total * run / runCount, total * (run + 1) / runCount)
+                for b in batches.indices {
+                    let (lower, upper) = (max(first, captions.batchStart(b)), min(last, captions.batchStart(b + 1)))
+                    if lower < upper { PTBTokenizer.tokenize(text, batch: b, flags: flags, captions: lower..<upper, into: results) }
                 }
             }
         }
-        // Move (not copy) the strings into arrays.
-        return zip(results, batches).map { results, batch in
-            [String](unsafeUninitializedCapacity: batch.count) { output, count in
-                if let base = output.baseAddress, let source = results.baseAddress { base.moveInitialize(from: source, count: batch.count) }
-                count = batch.count
+        // Move (not copy) the strings into arrays of the input's shape, concurrently.
+        let grouped = UnsafeMutableBufferPointer<[String]>.allocate(capacity: captions.groups.count)
+        defer { grouped.deallocate() }
+        let groupRuns = max(1, min(ProcessInfo.processInfo.activeProcessorCount, captions.groups.count / 1024))
+        DispatchQueue.concurrentPerform(iterations: groupRuns) { run in
+            let count = captions.groups.count
+            for group in (count * run / groupRuns)..<(count * (run + 1) / groupRuns) {
+                let start = captions.groupStarts[group], size = captions.groupStarts[group + 1] - start
+                (grouped.baseAddress! + group).initialize(to: [String](unsafeUninitializedCapacity: size) { output, initialized in
+                    output.baseAddress?.moveInitialize(from: results.baseAddress! + start, count: size)
+                    initialized = size
+                })
+            }
+        }
+        return batches.indices.map { b in
+            let groups = captions.batchGroupStarts[b]..<captions.batchGroupStarts[b + 1]
+            return [[String]](unsafeUninitializedCapacity: groups.count) { output, initialized in
+                output.baseAddress?.moveInitialize(from: grouped.baseAddress! + groups.lowerBound, count: groups.count)
+                initialized = groups.count
             }
         }
     }
 
-    /// Tokenizes the captions `range` of the batch text into `results[range]`.
-    private static func tokenize(_ buffer: UnsafeBufferPointer<UInt16>, flags: UnsafeBufferPointer<UInt8>,
-                                 captionStarts: [Int], captions range: Range<Int>,
-                                 into results: UnsafeMutableBufferPointer<String>) {
-        guard !range.isEmpty else { return }
-        let textStart = captionStarts[range.lowerBound]
-        let textEnd = range.upperBound < captionStarts.count ? captionStarts[range.upperBound] : buffer.count
+    /// Tokenizes the captions `range` (flat numbers) of batch `batch` into `results[range]`.
+    private static func tokenize(_ text: BatchText, batch: Int, flags: UnsafeBufferPointer<UInt8>,
+                                 captions range: Range<Int>, into results: UnsafeMutableBufferPointer<String>) {
+        let batchOffset = text.batchStarts[batch]
+        let buffer = UnsafeBufferPointer(rebasing: text.units[batchOffset..<text.batchStarts[batch + 1]])
         // Each UTF-16 code unit becomes at most 6 output bytes (`(` → `-lrb-`, `¢` → `cents`,
-        // a BMP character → 3 bytes), plus one separating space per token.
-        let output = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 7 * (textEnd - textStart) + 16)
-        defer { output.deallocate() }
-        var lexer = PTBLexer(text: buffer, flags: flags, position: textStart)
-        var line = LineBuilder(output: output)
+        // a BMP character → 3 bytes), plus one separating space per token. One line at a time.
+        var longest = 0
+        for index in range { longest = max(longest, text.captionStarts[index + 1] - text.captionStarts[index]) }
+        var line = LineBuilder(capacity: 7 * longest + 16)
+        defer { line.deallocate() }
+        var lexer = PTBLexer(text: buffer, flags: flags, position: text.captionStarts[range.lowerBound] - batchOffset)
         var index = range.lowerBound
         while index < range.upperBound {
             guard let lexeme = lexer.next() else { break }
@@ -121,43 +135,101 @@ public struct PTBTokenizer: Sendable {
         if index < range.upperBound { (results.baseAddress! + index).initialize(to: line.finish()) }   // the last caption of the batch
     }
 
-    /// The UTF-16 text the lexer reads for one batch: captions joined by `\n`, with every
+    /// The captions of grouped batches numbered in one flat order: batch by batch, group by group.
+    struct FlatCaptions {
+        /// The groups of all batches, in order.
+        let groups: [[String]]
+        /// The flat number of each group's first caption, then the number of captions.
+        let groupStarts: [Int]
+        /// The index in `groups` of each batch's first group, then the number of groups.
+        let batchGroupStarts: [Int]
+
+        init(_ batches: [[[String]]]) {
+            groups = batches.flatMap { $0 }
+            var starts = [0]
+            starts.reserveCapacity(groups.count + 1)
+            for group in groups { starts.append(starts[starts.count - 1] + group.count) }
+            groupStarts = starts
+            var batchStarts = [0]
+            for batch in batches { batchStarts.append(batchStarts[batchStarts.count - 1] + batch.count) }
+            batchGroupStarts = batchStarts
+        }
+
+        var count: Int { groupStarts[groupStarts.count - 1] }
+
+        /// The flat number of the first caption of batch `b` (`b` may be the number of batches).
+        func batchStart(_ b: Int) -> Int { groupStarts[batchGroupStarts[b]] }
+
+        /// Calls `body(number, caption)` for the captions numbered `range`, in order. The caption
+        /// is lent, not copied: retaining every string (an atomic write to memory that is likely
+        /// not in the cache) would cost more than reading it.
+        func forEach(in range: Range<Int>, _ body: (Int, UnsafePointer<String>) -> Void) {
+            guard !range.isEmpty else { return }
+            // The last group starting at or before range.lowerBound.
+            var (low, high) = (0, groups.count - 1)
+            while low < high {
+                let middle = (low + high + 1) / 2
+                if groupStarts[middle] <= range.lowerBound { low = middle } else { high = middle - 1 }
+            }
+            var (group, number) = (low, range.lowerBound)
+            while number < range.upperBound {
+                let end = min(range.upperBound, groupStarts[group + 1])
+                groups[group].withUnsafeBufferPointer { captions in
+                    let first = captions.baseAddress! - groupStarts[group]
+                    for k in number..<end { body(k, first + k) }
+                }
+                (group, number) = (group + 1, end)
+            }
+        }
+    }
+
+    /// The UTF-16 text the lexer reads: for each batch, its captions joined by `\n`, with every
     /// line-breaking character inside a caption (`\n \r \u{0B} \u{0C} \u{85} \u{2028} \u{2029}`)
-    /// replaced by a space. Built in concurrent runs of captions (each caption's UTF-16 length is
-    /// known up front, so every run writes at its own offset).
+    /// replaced by a space; the batches one after another. Built in concurrent runs of captions
+    /// (each caption's UTF-16 length is known up front, so every run writes at its own offset).
     struct BatchText {
         let units: UnsafeMutableBufferPointer<UInt16>
-        /// Where each caption starts in `units`.
+        /// Where each caption (flat number) starts in `units`, then the end of the text.
         let captionStarts: [Int]
-        /// The 256-unit blocks (`unit >> 8`) the text uses besides block 0.
-        let usedBlocks: [Int]
+        /// Where each batch starts in `units`, then the end of the text.
+        let batchStarts: [Int]
+        /// The 256-unit blocks (`unit >> 8`) the text uses besides block 0, as flags.
+        let usedBlocks: [Bool]
 
-        init(_ captions: [String]) {
-            var starts = [Int](repeating: 0, count: captions.count)
+        init(_ captions: FlatCaptions) {
+            let total = captions.count
+            var starts = [Int](repeating: 0, count: total + 1)
+            var batchStarts = [0]
             var end = 0
-            for index in captions.indices {
-                if index > 0 { end += 1 }
-                starts[index] = end
-                end += captions[index].utf16.count
+            for b in 0..<(captions.batchGroupStarts.count - 1) {
+                let range = captions.batchStart(b)..<captions.batchStart(b + 1)
+                captions.forEach(in: range) { number, caption in
+                    if number > range.lowerBound { end += 1 }
+                    starts[number] = end
+                    end += caption.pointee.utf16.count
+                }
+                batchStarts.append(end)
             }
+            starts[total] = end
             let units = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: max(1, end))
-            let runCount = max(1, min(ProcessInfo.processInfo.activeProcessorCount, captions.count / 4096))
+            let runCount = max(1, min(ProcessInfo.processInfo.activeProcessorCount, total / 4096))
             var usedByRun = [[Bool]](repeating: [], count: runCount)
             usedByRun.withUnsafeMutableBufferPointer { usedByRun in
                 let usedByRun = usedByRun
                 DispatchQueue.concurrentPerform(iterations: runCount) { run in
                     var used = [Bool](repeating: false, count: 256)
                     used.withUnsafeMutableBufferPointer { used in
-                        for index in (captions.count * run / runCount)..<(captions.count * (run + 1) / runCount) {
-                            var k = starts[index]
-                            if index > 0 { units[k - 1] = 0x0A }
-                            let done: Void? = captions[index].utf8.withContiguousStorageIfAvailable {
+                        captions.forEach(in: (total * run / runCount)..<(total * (run + 1) / runCount)) { number, caption in
+                            var k = starts[number]
+                            let done: Void? = caption.pointee.utf8.withContiguousStorageIfAvailable {
                                 k = PTBTokenizer.appendUTF16(of: $0, to: units, at: k, usedBlocks: used)
                             }
                             if done == nil {   // a bridged or foreign string: copy it to native UTF-8 first
-                                var copy = captions[index]
+                                var copy = caption.pointee
                                 copy.withUTF8 { k = PTBTokenizer.appendUTF16(of: $0, to: units, at: k, usedBlocks: used) }
                             }
+                            // A `\n` after every caption but the last of its batch (the next one starts after it).
+                            if k < starts[number + 1] { units[k] = 0x0A }
                         }
                     }
                     usedByRun[run] = used
@@ -165,7 +237,8 @@ public struct PTBTokenizer: Sendable {
             }
             self.units = UnsafeMutableBufferPointer(rebasing: units[..<end])
             captionStarts = starts
-            usedBlocks = (1..<256).filter { block in usedByRun.contains { $0[block] } }
+            self.batchStarts = batchStarts
+            usedBlocks = (0..<256).map { block in block > 0 && usedByRun.contains { $0[block] } }
         }
 
         func deallocate() { units.baseAddress.map { $0.deallocate() } }
@@ -238,12 +311,12 @@ public struct PTBTokenizer: Sendable {
     }
 }
 
-/// Collects the kept tokens of one output line as UTF-8 in a caller-provided buffer.
+/// Collects the kept tokens of one output line as UTF-8 in a scratch buffer reused for every line.
 private struct LineBuilder {
-    /// Room for the whole batch's output; lines are written one after another.
+    /// Room for the longest line; each line is written from the start.
     private let output: UnsafeMutableBufferPointer<UInt8>
-    /// Where the current line starts and ends in `output`.
-    private var lineStart = 0
+    /// Where the current line starts (always 0) and ends in `output`.
+    private let lineStart = 0
     private var end = 0
     /// Where the last kept token starts in `output`.
     private var lastTokenStart = 0
@@ -252,20 +325,41 @@ private struct LineBuilder {
     /// Scratch space for tokens that need more than ASCII lower-casing.
     private var token: [UInt16] = []
 
-    init(output: UnsafeMutableBufferPointer<UInt8>) {
-        self.output = output
+    /// A builder for lines of at most `capacity` bytes.
+    init(capacity: Int) {
+        output = .allocate(capacity: capacity)
         token.reserveCapacity(64)
     }
 
+    func deallocate() { output.deallocate() }
+
     /// Renders a token in its output form, lower-cases it, and keeps it unless it is punctuation.
-    mutating func append(_ text: UnsafeBufferPointer<UInt16>, _ start: Int, _ end: Int, form: PTBTokenForm) {
+    @inline(__always) mutating func append(_ text: UnsafeBufferPointer<UInt16>, _ start: Int, _ end: Int, form: PTBTokenForm) {
         if form == .asciiLetters {
-            beginKeptToken()
-            var out = self.end
-            for k in start..<end { output[out] = UInt8(truncatingIfNeeded: text[k]) | 0x20; out += 1 }
-            self.end = out
-            return
+            appendLetters(text, start, end)
+        } else {
+            appendOther(text, start, end, form: form)
         }
+    }
+
+    /// A token of ASCII letters (the common case), lower-cased four at a time.
+    @inline(__always) private mutating func appendLetters(_ text: UnsafeBufferPointer<UInt16>, _ start: Int, _ end: Int) {
+        beginKeptToken()
+        var (k, out) = (start, self.end)
+        let (source, target) = (UnsafeRawPointer(text.baseAddress!), UnsafeMutableRawPointer(output.baseAddress!))
+        while k + 4 <= end {
+            // Four 16-bit code units → their low bytes, packed.
+            var units = source.loadUnaligned(fromByteOffset: 2 * k, as: UInt64.self) & 0x00FF_00FF_00FF_00FF
+            units = (units | units >> 8) & 0x0000_FFFF_0000_FFFF
+            units = (units | units >> 16) | 0x2020_2020
+            target.storeBytes(of: UInt32(truncatingIfNeeded: units), toByteOffset: out, as: UInt32.self)
+            (k, out) = (k + 4, out + 4)
+        }
+        while k < end { output[out] = UInt8(truncatingIfNeeded: text[k]) | 0x20; (k, out) = (k + 1, out + 1) }
+        self.end = out
+    }
+
+    @inline(never) private mutating func appendOther(_ text: UnsafeBufferPointer<UInt16>, _ start: Int, _ end: Int, form: PTBTokenForm) {
         if form == .verbatim || form == .softHyphensRemoved, appendASCII(text, start, end) { return }
         token.removeAll(keepingCapacity: true)
         PTBTokenText.render(UnsafeBufferPointer(rebasing: text[start..<end]), form: form, into: &token)
@@ -330,8 +424,8 @@ private struct LineBuilder {
             }
         }
         let line = String(decoding: UnsafeBufferPointer(rebasing: output[lineStart..<end]), as: UTF8.self)
-        lineStart = end
-        lastTokenStart = end
+        end = lineStart
+        lastTokenStart = lineStart
         lastTokenKept = false
         return line
     }
@@ -519,3 +613,5 @@ enum PTBTokenText {
         }
     }
 }
+
+
