@@ -74,65 +74,96 @@ public struct PTBTokenizer: Sendable {
         let text = BatchText(captions)
         defer { text.deallocate() }
         let table = PTBCharacterClasses.table(forBlocks: text.usedBlocks)
-        let total = captions.count
-        let runCount = max(1, min(chunks, total))
-        let results = UnsafeMutableBufferPointer<String>.allocate(capacity: total)
-        defer { results.deallocate() }
+        let runs = captions.runBoundaries(count: max(1, min(chunks, captions.count)))
+        // Each run builds the arrays of the groups it covers whole; the lines of a group split
+        // between runs (a group larger than a run) are collected here and moved after the pass.
+        let grouped = UnsafeMutableBufferPointer<[String]>.allocate(capacity: captions.groups.count)
+        defer { grouped.deallocate() }
+        let splitLines = UnsafeMutableBufferPointer<String>.allocate(capacity: captions.count)
+        defer { splitLines.deallocate() }
         table.withUnsafeBufferPointer { flags in
-            DispatchQueue.concurrentPerform(iterations: runCount) { run in
-                let (first, last) = (total * run / runCount, total * (run + 1) / runCount)
-                for b in batches.indices {
-                    let (lower, upper) = (max(first, captions.batchStart(b)), min(last, captions.batchStart(b + 1)))
-                    if lower < upper { PTBTokenizer.tokenize(text, batch: b, flags: flags, captions: lower..<upper, into: results) }
+            DispatchQueue.concurrentPerform(iterations: runs.count - 1) { run in
+                let range = runs[run]..<runs[run + 1]
+                guard !range.isEmpty else { return }
+                var longest = 0
+                for index in range { longest = max(longest, text.captionStarts[index + 1] - text.captionStarts[index]) }
+                var batch = -1
+                var lines: LineTokenizer?
+                defer { lines?.deallocate() }
+                var group = captions.group(containing: range.lowerBound)
+                while group < captions.groups.count && captions.groupStarts[group] < range.upperBound {
+                    let (start, end) = (captions.groupStarts[group], captions.groupStarts[group + 1])
+                    let (lower, upper) = (max(start, range.lowerBound), min(end, range.upperBound))
+                    if lower < upper {
+                        while captions.batchGroupStarts[batch + 1] <= group { batch += 1; lines?.deallocate(); lines = nil }
+                        if lines == nil { lines = LineTokenizer(text, batch: batch, flags: flags, from: lower, longestCaption: longest) }
+                        if lower == start && upper == end {
+                            (grouped.baseAddress! + group).initialize(to: [String](unsafeUninitializedCapacity: end - start) { output, count in
+                                lines!.tokenize(end - start, into: output.baseAddress!)
+                                count = end - start
+                            })
+                        } else {
+                            lines!.tokenize(upper - lower, into: splitLines.baseAddress! + lower)
+                        }
+                    }
+                    group += 1
                 }
             }
         }
-        // Move (not copy) the strings into arrays of the input's shape, concurrently.
-        let grouped = UnsafeMutableBufferPointer<[String]>.allocate(capacity: captions.groups.count)
-        defer { grouped.deallocate() }
-        let groupRuns = max(1, min(ProcessInfo.processInfo.activeProcessorCount, captions.groups.count / 1024))
-        DispatchQueue.concurrentPerform(iterations: groupRuns) { run in
-            let count = captions.groups.count
-            for group in (count * run / groupRuns)..<(count * (run + 1) / groupRuns) {
-                let start = captions.groupStarts[group], size = captions.groupStarts[group + 1] - start
-                (grouped.baseAddress! + group).initialize(to: [String](unsafeUninitializedCapacity: size) { output, initialized in
-                    output.baseAddress?.moveInitialize(from: results.baseAddress! + start, count: size)
-                    initialized = size
+        // Empty groups and groups split between runs.
+        for group in captions.groups.indices {
+            let (start, end) = (captions.groupStarts[group], captions.groupStarts[group + 1])
+            if start == end || runs.contains(where: { start < $0 && $0 < end }) {
+                (grouped.baseAddress! + group).initialize(to: [String](unsafeUninitializedCapacity: end - start) { output, count in
+                    output.baseAddress?.moveInitialize(from: splitLines.baseAddress! + start, count: end - start)
+                    count = end - start
                 })
             }
         }
+        // Move (not copy) the group arrays into the batches.
         return batches.indices.map { b in
             let groups = captions.batchGroupStarts[b]..<captions.batchGroupStarts[b + 1]
-            return [[String]](unsafeUninitializedCapacity: groups.count) { output, initialized in
+            return [[String]](unsafeUninitializedCapacity: groups.count) { output, count in
                 output.baseAddress?.moveInitialize(from: grouped.baseAddress! + groups.lowerBound, count: groups.count)
-                initialized = groups.count
+                count = groups.count
             }
         }
     }
 
-    /// Tokenizes the captions `range` (flat numbers) of batch `batch` into `results[range]`.
-    private static func tokenize(_ text: BatchText, batch: Int, flags: UnsafeBufferPointer<UInt8>,
-                                 captions range: Range<Int>, into results: UnsafeMutableBufferPointer<String>) {
-        let batchOffset = text.batchStarts[batch]
-        let buffer = UnsafeBufferPointer(rebasing: text.units[batchOffset..<text.batchStarts[batch + 1]])
-        // Each UTF-16 code unit becomes at most 6 output bytes (`(` → `-lrb-`, `¢` → `cents`,
-        // a BMP character → 3 bytes), plus one separating space per token. One line at a time.
-        var longest = 0
-        for index in range { longest = max(longest, text.captionStarts[index + 1] - text.captionStarts[index]) }
-        var line = LineBuilder(capacity: 7 * longest + 16)
-        defer { line.deallocate() }
-        var lexer = PTBLexer(text: buffer, flags: flags, position: text.captionStarts[range.lowerBound] - batchOffset)
-        var index = range.lowerBound
-        while index < range.upperBound {
-            guard let lexeme = lexer.next() else { break }
-            if lexeme.isNewline {
-                (results.baseAddress! + index).initialize(to: line.finish())
-                index += 1
-            } else {
-                line.append(buffer, lexeme.start, lexeme.end, form: lexeme.form)
-            }
+    /// Tokenizes consecutive captions of one batch, line after line.
+    private struct LineTokenizer {
+        /// The batch's text.
+        private let text: UnsafeBufferPointer<UInt16>
+        private var lexer: PTBLexer
+        private var line: LineBuilder
+
+        /// Starts at caption `first` (flat number) of `batch`; no caption tokenized later is longer
+        /// than `longestCaption` code units.
+        init(_ text: BatchText, batch: Int, flags: UnsafeBufferPointer<UInt8>, from first: Int, longestCaption: Int) {
+            let offset = text.batchStarts[batch]
+            self.text = UnsafeBufferPointer(rebasing: text.units[offset..<text.batchStarts[batch + 1]])
+            lexer = PTBLexer(text: self.text, flags: flags, position: text.captionStarts[first] - offset)
+            // Each UTF-16 code unit becomes at most 6 output bytes (`(` → `-lrb-`, `¢` → `cents`,
+            // a BMP character → 3 bytes), plus one separating space per token.
+            line = LineBuilder(capacity: 7 * longestCaption + 16)
         }
-        if index < range.upperBound { (results.baseAddress! + index).initialize(to: line.finish()) }   // the last caption of the batch
+
+        /// Tokenizes the next `count` captions into `output[0..<count]` (initializing them).
+        mutating func tokenize(_ count: Int, into output: UnsafeMutablePointer<String>) {
+            var index = 0
+            while index < count {
+                guard let lexeme = lexer.next() else { break }
+                if lexeme.isNewline {
+                    (output + index).initialize(to: line.finish())
+                    index += 1
+                } else {
+                    line.append(text, lexeme.start, lexeme.end, form: lexeme.form)
+                }
+            }
+            if index < count { (output + index).initialize(to: line.finish()) }   // the last caption of the batch
+        }
+
+        func deallocate() { line.deallocate() }
     }
 
     /// The captions of grouped batches numbered in one flat order: batch by batch, group by group.
@@ -160,18 +191,37 @@ public struct PTBTokenizer: Sendable {
         /// The flat number of the first caption of batch `b` (`b` may be the number of batches).
         func batchStart(_ b: Int) -> Int { groupStarts[batchGroupStarts[b]] }
 
+        /// The group of caption `number` (the last group starting at or before it).
+        func group(containing number: Int) -> Int {
+            var (low, high) = (0, groups.count - 1)
+            while low < high {
+                let middle = (low + high + 1) / 2
+                if groupStarts[middle] <= number { low = middle } else { high = middle - 1 }
+            }
+            return low
+        }
+
+        /// The caption numbers where `count` runs of about equal size start, then the number of
+        /// captions. A run start inside a small group (at most 256 captions) moves to that
+        /// group's start, so each run tokenizes whole groups unless a group is larger than a run.
+        func runBoundaries(count: Int) -> [Int] {
+            var boundaries = [0]
+            for run in 1..<max(1, count) {
+                var boundary = self.count * run / count
+                let group = group(containing: boundary)
+                if groupStarts[group + 1] - groupStarts[group] <= 256 { boundary = groupStarts[group] }
+                boundaries.append(max(boundary, boundaries[boundaries.count - 1]))
+            }
+            boundaries.append(self.count)
+            return boundaries
+        }
+
         /// Calls `body(number, caption)` for the captions numbered `range`, in order. The caption
         /// is lent, not copied: retaining every string (an atomic write to memory that is likely
         /// not in the cache) would cost more than reading it.
         func forEach(in range: Range<Int>, _ body: (Int, UnsafePointer<String>) -> Void) {
             guard !range.isEmpty else { return }
-            // The last group starting at or before range.lowerBound.
-            var (low, high) = (0, groups.count - 1)
-            while low < high {
-                let middle = (low + high + 1) / 2
-                if groupStarts[middle] <= range.lowerBound { low = middle } else { high = middle - 1 }
-            }
-            var (group, number) = (low, range.lowerBound)
+            var (group, number) = (group(containing: range.lowerBound), range.lowerBound)
             while number < range.upperBound {
                 let end = min(range.upperBound, groupStarts[group + 1])
                 groups[group].withUnsafeBufferPointer { captions in
@@ -613,5 +663,6 @@ enum PTBTokenText {
         }
     }
 }
+
 
 
