@@ -1381,9 +1381,10 @@ struct PTBLexer {
         guard ch(j) == 0x2D else { return [] }
         var ends: [Int] = []
         var pending = [j]
-        var seen = Set<Int>()
+        var seen: [Int] = []   // a handful of positions (an array: a first `Set<Int>` costs a runtime conformance lookup)
         while let hyphen = pending.popLast() {
-            guard seen.insert(hyphen).inserted else { continue }
+            guard !seen.contains(hyphen) else { continue }
+            seen.append(hyphen)
             var k = hyphen + 1
             while k < n, isAsciiAlnum(Int(s[k])) || s[k] == 0xAD { k += 1 }
             if k > hyphen + 1 {

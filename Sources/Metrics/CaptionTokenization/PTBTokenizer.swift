@@ -666,3 +666,4 @@ enum PTBTokenText {
 
 
 
+
