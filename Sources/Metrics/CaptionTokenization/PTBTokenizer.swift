@@ -663,7 +663,3 @@ enum PTBTokenText {
         }
     }
 }
-
-
-
-
