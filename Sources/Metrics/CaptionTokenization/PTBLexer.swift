@@ -313,6 +313,16 @@ struct PTBLexer {
         return nil
     }
 
+    /// The next token if it is a plain word (`plainWordEnd`), consumed; otherwise nil, and nothing
+    /// is consumed. The same as `next()` for these tokens (the most common ones), only quicker.
+    @inline(__always) mutating func nextPlainWord() -> Range<Int>? {
+        var i = position
+        if i < n && s[i] == 0x20 { i += 1 }   // one space (`next()` skips any run of them)
+        guard i < n, let end = plainWordEnd(i) else { return nil }
+        position = end
+        return i..<end
+    }
+
     /// The end of a run of ASCII letters at `i` that is a token by itself whatever the rules say,
     /// or nil. That is the case when the run is followed by a space, `\n` or the end of input, or by
     /// `,` or `.` and then one of those: the rules that could match further all need some other
@@ -323,16 +333,17 @@ struct PTBLexer {
     @inline(__always) private func plainWordEnd(_ i: Int) -> Int? {
         guard isAsciiLetter(Int(s[i])) else { return nil }
         var j = i + 1
-        // Four code units at a time (most words end within the first block), then one at a time.
-        while j + 4 <= n {
-            let letters = PTBLexer.asciiLetterLanes(UnsafeRawPointer(s.baseAddress! + j).loadUnaligned(as: UInt64.self))
-            if letters != 0x8000_8000_8000_8000 {
-                j += (~letters & 0x8000_8000_8000_8000).trailingZeroBitCount / 16
-                break
-            }
-            j += 4
+        // Eight code units at a time (most words end within the first eight), then one at a time.
+        let units = UnsafeRawPointer(s.baseAddress!)
+        let top: UInt64 = 0x8000_8000_8000_8000
+        while j + 8 <= n {
+            let low = ~PTBLexer.asciiLetterLanes(units.loadUnaligned(fromByteOffset: 2 * j, as: UInt64.self)) & top
+            let high = ~PTBLexer.asciiLetterLanes(units.loadUnaligned(fromByteOffset: 2 * j + 8, as: UInt64.self)) & top
+            let bits = low != 0 ? low.trailingZeroBitCount : 64 + high.trailingZeroBitCount   // 128: all letters
+            j += bits / 16
+            if bits < 128 { break }
         }
-        if j + 4 > n { while j < n, isAsciiLetter(Int(s[j])) { j += 1 } }
+        if j + 8 > n { while j < n, isAsciiLetter(Int(s[j])) { j += 1 } }
         if j < n {
             // The usual end (a space) first, as a plain branch: a `switch` becomes a jump table.
             let c = s[j]

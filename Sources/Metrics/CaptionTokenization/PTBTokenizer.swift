@@ -152,6 +152,10 @@ public struct PTBTokenizer: Sendable {
         mutating func tokenize(_ count: Int, into output: UnsafeMutablePointer<String>) {
             var index = 0
             while index < count {
+                if let word = lexer.nextPlainWord() {
+                    line.appendLetters(text, word.lowerBound, word.upperBound)
+                    continue
+                }
                 guard let lexeme = lexer.next() else { break }
                 if lexeme.isNewline {
                     (output + index).initialize(to: line.finish())
@@ -392,21 +396,28 @@ private struct LineBuilder {
         }
     }
 
-    /// A token of ASCII letters (the common case), lower-cased four at a time.
-    @inline(__always) private mutating func appendLetters(_ text: UnsafeBufferPointer<UInt16>, _ start: Int, _ end: Int) {
+    /// A token of ASCII letters (the common case), lower-cased eight at a time. The last block
+    /// may write up to 7 bytes past the token: the buffer has room, and later writes replace them.
+    @inline(__always) mutating func appendLetters(_ text: UnsafeBufferPointer<UInt16>, _ start: Int, _ end: Int) {
         beginKeptToken()
-        var (k, out) = (start, self.end)
+        let tokenStart = self.end
+        var (k, out) = (start, tokenStart)
         let (source, target) = (UnsafeRawPointer(text.baseAddress!), UnsafeMutableRawPointer(output.baseAddress!))
-        while k + 4 <= end {
-            // Four 16-bit code units → their low bytes, packed.
-            var units = source.loadUnaligned(fromByteOffset: 2 * k, as: UInt64.self) & 0x00FF_00FF_00FF_00FF
-            units = (units | units >> 8) & 0x0000_FFFF_0000_FFFF
-            units = (units | units >> 16) | 0x2020_2020
-            target.storeBytes(of: UInt32(truncatingIfNeeded: units), toByteOffset: out, as: UInt32.self)
-            (k, out) = (k + 4, out + 4)
+        while k < end && k + 8 <= text.count {
+            let low = LineBuilder.lowBytes(source.loadUnaligned(fromByteOffset: 2 * k, as: UInt64.self))
+            let high = LineBuilder.lowBytes(source.loadUnaligned(fromByteOffset: 2 * k + 8, as: UInt64.self))
+            target.storeBytes(of: low | high << 32 | 0x2020_2020_2020_2020, toByteOffset: out, as: UInt64.self)
+            (k, out) = (k + 8, out + 8)
         }
-        while k < end { output[out] = UInt8(truncatingIfNeeded: text[k]) | 0x20; (k, out) = (k + 1, out + 1) }
-        self.end = out
+        while k < end { output[out] = UInt8(truncatingIfNeeded: text[k]) | 0x20; (k, out) = (k + 1, out + 1) }   // at the end of the text
+        self.end = tokenStart + (end - start)
+    }
+
+    /// The low bytes of four 16-bit lanes, packed into the low 32 bits.
+    @inline(__always) private static func lowBytes(_ units: UInt64) -> UInt64 {
+        var x = units & 0x00FF_00FF_00FF_00FF
+        x = (x | x >> 8) & 0x0000_FFFF_0000_FFFF
+        return (x | x >> 16) & 0xFFFF_FFFF
     }
 
     @inline(never) private mutating func appendOther(_ text: UnsafeBufferPointer<UInt16>, _ start: Int, _ end: Int, form: PTBTokenForm) {
