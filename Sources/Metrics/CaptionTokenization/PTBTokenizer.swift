@@ -77,7 +77,7 @@ public struct PTBTokenizer: Sendable {
         let runs = captions.runBoundaries(count: max(1, min(chunks, captions.count)))
         // Each run builds the arrays of the groups it covers whole; the lines of a group split
         // between runs (a group larger than a run) are collected here and moved after the pass.
-        let grouped = UnsafeMutableBufferPointer<[String]>.allocate(capacity: captions.groups.count)
+        let grouped = UnsafeMutableBufferPointer<[String]>.allocate(capacity: captions.groupCount)
         defer { grouped.deallocate() }
         let splitLines = UnsafeMutableBufferPointer<String>.allocate(capacity: captions.count)
         defer { splitLines.deallocate() }
@@ -91,7 +91,7 @@ public struct PTBTokenizer: Sendable {
                 var lines: LineTokenizer?
                 defer { lines?.deallocate() }
                 var group = captions.group(containing: range.lowerBound)
-                while group < captions.groups.count && captions.groupStarts[group] < range.upperBound {
+                while group < captions.groupCount && captions.groupStarts[group] < range.upperBound {
                     let (start, end) = (captions.groupStarts[group], captions.groupStarts[group + 1])
                     let (lower, upper) = (max(start, range.lowerBound), min(end, range.upperBound))
                     if lower < upper {
@@ -111,7 +111,7 @@ public struct PTBTokenizer: Sendable {
             }
         }
         // Empty groups and groups split between runs.
-        for group in captions.groups.indices {
+        for group in 0..<captions.groupCount {
             let (start, end) = (captions.groupStarts[group], captions.groupStarts[group + 1])
             if start == end || runs.contains(where: { start < $0 && $0 < end }) {
                 (grouped.baseAddress! + group).initialize(to: [String](unsafeUninitializedCapacity: end - start) { output, count in
@@ -170,34 +170,53 @@ public struct PTBTokenizer: Sendable {
         func deallocate() { line.deallocate() }
     }
 
-    /// The captions of grouped batches numbered in one flat order: batch by batch, group by group.
+    /// The captions of grouped batches numbered in one flat order: batch by batch, group by group
+    /// (groups are numbered the same way). Captions and groups are lent, never copied: retaining
+    /// every string or group array (atomic writes to memory that is likely not in the cache) would
+    /// cost more than reading them.
     struct FlatCaptions {
-        /// The groups of all batches, in order.
-        let groups: [[String]]
+        let batches: [[[String]]]
         /// The flat number of each group's first caption, then the number of captions.
         let groupStarts: [Int]
-        /// The index in `groups` of each batch's first group, then the number of groups.
+        /// The number of each batch's first group, then the number of groups.
         let batchGroupStarts: [Int]
 
         init(_ batches: [[[String]]]) {
-            groups = batches.flatMap { $0 }
-            var starts = [0]
-            starts.reserveCapacity(groups.count + 1)
-            for group in groups { starts.append(starts[starts.count - 1] + group.count) }
+            self.batches = batches
+            var starts = [0], batchStarts = [0]
+            for b in batches.indices {
+                batches.withUnsafeBufferPointer { batches in
+                    (batches.baseAddress! + b).pointee.withUnsafeBufferPointer { groups in
+                        for group in groups.indices { starts.append(starts[starts.count - 1] + (groups.baseAddress! + group).pointee.count) }
+                    }
+                }
+                batchStarts.append(starts.count - 1)
+            }
             groupStarts = starts
-            var batchStarts = [0]
-            for batch in batches { batchStarts.append(batchStarts[batchStarts.count - 1] + batch.count) }
             batchGroupStarts = batchStarts
         }
 
+        /// The number of captions.
         var count: Int { groupStarts[groupStarts.count - 1] }
+        var groupCount: Int { groupStarts.count - 1 }
+
+        /// Calls `body` with the captions of group `group`.
+        @inline(__always) func withCaptions<R>(ofGroup group: Int, _ body: (UnsafeBufferPointer<String>) -> R) -> R {
+            var b = 0
+            while batchGroupStarts[b + 1] <= group { b += 1 }
+            return batches.withUnsafeBufferPointer { batches in
+                (batches.baseAddress! + b).pointee.withUnsafeBufferPointer { groups in
+                    (groups.baseAddress! + (group - batchGroupStarts[b])).pointee.withUnsafeBufferPointer(body)
+                }
+            }
+        }
 
         /// The flat number of the first caption of batch `b` (`b` may be the number of batches).
         func batchStart(_ b: Int) -> Int { groupStarts[batchGroupStarts[b]] }
 
         /// The group of caption `number` (the last group starting at or before it).
         func group(containing number: Int) -> Int {
-            var (low, high) = (0, groups.count - 1)
+            var (low, high) = (0, groupCount - 1)
             while low < high {
                 let middle = (low + high + 1) / 2
                 if groupStarts[middle] <= number { low = middle } else { high = middle - 1 }
@@ -220,15 +239,13 @@ public struct PTBTokenizer: Sendable {
             return boundaries
         }
 
-        /// Calls `body(number, caption)` for the captions numbered `range`, in order. The caption
-        /// is lent, not copied: retaining every string (an atomic write to memory that is likely
-        /// not in the cache) would cost more than reading it.
+        /// Calls `body(number, caption)` for the captions numbered `range`, in order.
         func forEach(in range: Range<Int>, _ body: (Int, UnsafePointer<String>) -> Void) {
             guard !range.isEmpty else { return }
             var (group, number) = (group(containing: range.lowerBound), range.lowerBound)
             while number < range.upperBound {
                 let end = min(range.upperBound, groupStarts[group + 1])
-                groups[group].withUnsafeBufferPointer { captions in
+                withCaptions(ofGroup: group) { captions in
                     let first = captions.baseAddress! - groupStarts[group]
                     for k in number..<end { body(k, first + k) }
                 }
