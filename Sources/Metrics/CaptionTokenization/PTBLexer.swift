@@ -345,12 +345,14 @@ struct PTBLexer {
         }
         if j + 8 > n { while j < n, isAsciiLetter(Int(s[j])) { j += 1 } }
         if j < n {
-            // The usual end (a space) first, as a plain branch: a `switch` becomes a jump table.
-            let c = s[j]
-            if c != 0x20 && c != 0x0A {
-                guard c == 0x2C || c == 0x2E else { return nil }
+            switch s[j] {
+            case 0x20, 0x0A:
+                break
+            case 0x2C, 0x2E:
                 if j + 1 < n { guard s[j + 1] == 0x20 || s[j + 1] == 0x0A else { return nil } }
-                if c == 0x2E, j - i < 2 || isAbbreviationBeforePeriod(i, j) { return nil }
+                if s[j] == 0x2E, j - i < 2 || isAbbreviationBeforePeriod(i, j) { return nil }
+            default:
+                return nil
             }
         }
         switch (j - i, Int(s[i]) | 0x20) {
