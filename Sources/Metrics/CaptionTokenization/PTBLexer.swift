@@ -323,6 +323,27 @@ struct PTBLexer {
         return i..<end
     }
 
+    /// At the start of a line: when the line is plain words (`plainWordEnd`) separated by single
+    /// spaces, optionally ending with a period (most captions), consumes it with its `\n` and
+    /// returns the range of its words. `next()` would return exactly these words, then the period
+    /// (punctuation, dropped), then the line break. Otherwise nil, and nothing is consumed.
+    mutating func nextPlainLine() -> Range<Int>? {
+        let start = position
+        var i = start
+        while i < n, let end = plainWordEnd(i) {
+            if end < n && s[end] == 0x20 {                  // the next word must follow at once
+                i = end + 1
+                continue
+            }
+            // The end of the text, `\n`, or `.` and then one of those (not `,`, not `.` inside the line).
+            let lineEnd = end < n && s[end] == 0x2E ? end + 1 : end
+            guard lineEnd == n || s[lineEnd] == 0x0A else { return nil }
+            position = min(lineEnd + 1, n)
+            return start..<end
+        }
+        return nil
+    }
+
     /// The end of a run of ASCII letters at `i` that is a token by itself whatever the rules say,
     /// or nil. That is the case when the run is followed by a space, `\n` or the end of input, or by
     /// `,` or `.` and then one of those: the rules that could match further all need some other
@@ -345,14 +366,12 @@ struct PTBLexer {
         }
         if j + 8 > n { while j < n, isAsciiLetter(Int(s[j])) { j += 1 } }
         if j < n {
-            switch s[j] {
-            case 0x20, 0x0A:
-                break
-            case 0x2C, 0x2E:
-                if j + 1 < n { guard s[j + 1] == 0x20 || s[j + 1] == 0x0A else { return nil } }
-                if s[j] == 0x2E, j - i < 2 || isAbbreviationBeforePeriod(i, j) { return nil }
-            default:
-                return nil
+            // Bit tests rather than a `switch`, which becomes a poorly predicted jump table.
+            let c = Int(s[j])
+            if !PTBLexer.isOneOf(c, PTBLexer.spaceOrNewlineBits) {
+                guard PTBLexer.isOneOf(c, PTBLexer.commaOrPeriodBits) else { return nil }
+                if j + 1 < n { guard PTBLexer.isOneOf(Int(s[j + 1]), PTBLexer.spaceOrNewlineBits) else { return nil } }
+                if c == 0x2E, j - i < 2 || isAbbreviationBeforePeriod(i, j) { return nil }
             }
         }
         switch (j - i, Int(s[i]) | 0x20) {
@@ -361,6 +380,15 @@ struct PTBLexer {
         default: break
         }
         return j
+    }
+
+    /// Bit `c` set for `c` = space and `\n`, and for `,` and `.` (characters below 64 only).
+    private static let spaceOrNewlineBits: UInt64 = 1 << 0x20 | 1 << 0x0A
+    private static let commaOrPeriodBits: UInt64 = 1 << 0x2C | 1 << 0x2E
+
+    /// Whether code unit `c` is one of the characters (below 64) whose bits are set in `bits`.
+    @inline(__always) private static func isOneOf(_ c: Int, _ bits: UInt64) -> Bool {
+        c < 64 && (bits >> UInt64(c)) & 1 != 0
     }
 
     /// For four UTF-16 code units packed little-endian in `units`: the top bit (0x8000) of each

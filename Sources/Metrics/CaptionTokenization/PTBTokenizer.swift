@@ -151,7 +151,14 @@ public struct PTBTokenizer: Sendable {
         /// Tokenizes the next `count` captions into `output[0..<count]` (initializing them).
         mutating func tokenize(_ count: Int, into output: UnsafeMutablePointer<String>) {
             var index = 0
+            var atLineStart = true
             while index < count {
+                if atLineStart, let words = lexer.nextPlainLine() {
+                    (output + index).initialize(to: line.plainLine(text, words))
+                    index += 1
+                    continue
+                }
+                atLineStart = false
                 if let word = lexer.nextPlainWord() {
                     line.appendLetters(text, word.lowerBound, word.upperBound)
                     continue
@@ -160,6 +167,7 @@ public struct PTBTokenizer: Sendable {
                 if lexeme.isNewline {
                     (output + index).initialize(to: line.finish())
                     index += 1
+                    atLineStart = true
                 } else {
                     line.append(text, lexeme.start, lexeme.end, form: lexeme.form)
                 }
@@ -428,6 +436,22 @@ private struct LineBuilder {
         }
         while k < end { output[out] = UInt8(truncatingIfNeeded: text[k]) | 0x20; (k, out) = (k + 1, out + 1) }   // at the end of the text
         self.end = tokenStart + (end - start)
+    }
+
+    /// A line of plain words separated by single spaces (`PTBLexer.nextPlainLine`): the words
+    /// lower-cased, eight code units at a time. Call it on an empty line only.
+    mutating func plainLine(_ text: UnsafeBufferPointer<UInt16>, _ words: Range<Int>) -> String {
+        var (k, out) = (words.lowerBound, 0)
+        let (source, target) = (UnsafeRawPointer(text.baseAddress!), UnsafeMutableRawPointer(output.baseAddress!))
+        while k < words.upperBound && k + 8 <= text.count {
+            let low = LineBuilder.lowBytes(source.loadUnaligned(fromByteOffset: 2 * k, as: UInt64.self))
+            let high = LineBuilder.lowBytes(source.loadUnaligned(fromByteOffset: 2 * k + 8, as: UInt64.self))
+            // Letters | 0x20 are lower case; spaces stay spaces.
+            target.storeBytes(of: low | high << 32 | 0x2020_2020_2020_2020, toByteOffset: out, as: UInt64.self)
+            (k, out) = (k + 8, out + 8)
+        }
+        while k < words.upperBound { output[out] = UInt8(truncatingIfNeeded: text[k]) | 0x20; (k, out) = (k + 1, out + 1) }
+        return String(decoding: UnsafeBufferPointer(rebasing: output[..<words.count]), as: UTF8.self)
     }
 
     /// The low bytes of four 16-bit lanes, packed into the low 32 bits.
