@@ -360,7 +360,9 @@ struct PTBLexer {
         while j + 8 <= n {
             let low = ~PTBLexer.asciiLetterLanes(units.loadUnaligned(fromByteOffset: 2 * j, as: UInt64.self)) & top
             let high = ~PTBLexer.asciiLetterLanes(units.loadUnaligned(fromByteOffset: 2 * j + 8, as: UInt64.self)) & top
-            let bits = low != 0 ? low.trailingZeroBitCount : 64 + high.trailingZeroBitCount   // 128: all letters
+            // Bits before the first non-letter of the 8 (128: all letters), without a branch.
+            let lowZeros = low.trailingZeroBitCount
+            let bits = lowZeros + (high.trailingZeroBitCount & (0 &- (lowZeros >> 6)))
             j += bits / 16
             if bits < 128 { break }
         }
@@ -374,13 +376,18 @@ struct PTBLexer {
                 if c == 0x2E, j - i < 2 || isAbbreviationBeforePeriod(i, j) { return nil }
             }
         }
-        switch (j - i, Int(s[i]) | 0x20) {
-        case (6, 0x63): if literal(i, "cannot") == j { return nil }
-        case (5, 0x67), (5, 0x6C), (5, 0x77): if PTBLexer.assimilationKeys.contains(packedLowercase(i, j)) { return nil }
-        default: break
+        // `cannot` and the assimilations (`gonna` ...) are split: words of 6 letters starting with
+        // `c` and of 5 starting with `g`, `l`, `w` get a closer look (one well-predicted branch).
+        let shape = UInt(bitPattern: j - i - 5) << 5 | UInt(s[i] & 0x1F)   // < 64 for 5 and 6 letters
+        if shape < 64 && (PTBLexer.splitWordShapes >> UInt64(shape)) & 1 != 0 {
+            if j - i == 6 ? literal(i, "cannot") == j : PTBLexer.assimilationKeys.contains(packedLowercase(i, j)) { return nil }
         }
         return j
     }
+
+    /// Bit `(length - 5) * 32 + (first letter & 31)` set for the words that may need splitting:
+    /// 6 letters starting with `c` (`cannot`), 5 starting with `g`, `l`, `w` (the assimilations).
+    private static let splitWordShapes: UInt64 = 1 << (32 + 3) | 1 << 7 | 1 << 12 | 1 << 23
 
     /// Bit `c` set for `c` = space and `\n`, and for `,` and `.` (characters below 64 only).
     private static let spaceOrNewlineBits: UInt64 = 1 << 0x20 | 1 << 0x0A
