@@ -291,7 +291,8 @@ public struct PTBTokenizer: Sendable {
             }
             starts[total] = end
             let units = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: max(1, end))
-            let runCount = max(1, min(ProcessInfo.processInfo.activeProcessorCount, total / 4096))
+            // More runs than cores: a core that is busy with other work then holds up less of the text.
+            let runCount = max(1, min(4 * ProcessInfo.processInfo.activeProcessorCount, total / 2048))
             var usedByRun = [[Bool]](repeating: [], count: runCount)
             usedByRun.withUnsafeMutableBufferPointer { usedByRun in
                 let usedByRun = usedByRun
