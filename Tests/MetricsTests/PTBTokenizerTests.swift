@@ -175,6 +175,23 @@ final class PTBTokenizerTests: XCTestCase {
                        ["showing the letter s.", "a dog on the beach"])
     }
 
+    /// Captions at the edges of the plain-caption shortcuts (words and single spaces, maybe a final
+    /// period): split words, abbreviations and single letters before a period, the look-ahead into
+    /// the next caption, periods and commas inside, double and spaced periods, upper case.
+    func testPlainCaptionShortcutsKeepTheRules() {
+        let cases: [(String, String)] = [
+            ("A man cannot ride.", "a man can not ride"), ("He is gonna go.", "he is gon na go"),
+            ("Two dogs.", "two dogs"), ("I saw Mr.", "i saw mr."), ("A big dog", "a big dog"),
+            ("Showing the letter S.", "showing the letter s"), ("A dog on the beach.", "a dog on the beach"),
+            ("Dogs run. Cats sit.", "dogs run cats sit"), ("a  b", "a b"), ("x .", "x"), ("Inc.", "inc."),
+            ("The Co.", "the co."), ("Green grass, white water.", "green grass white water"),
+            ("A WOMAN IS LAUGHING.", "a woman is laughing"), ("wanna", "wan na"), ("Gimme.", "gim me"),
+            ("lemme go", "lem me go"), ("A cannot", "a can not"), ("I.", "i"), ("It is 5 o'clock.", "it is 5 o'clock"),
+            ("Plain words here", "plain words here"),
+        ]
+        XCTAssertEqual(tokenizer.tokenize(cases.map(\.0)), cases.map(\.1))
+    }
+
     /// `tokenize(batches:)` equals tokenizing each batch on its own: no look-ahead from one batch
     /// into the next (inside one batch, "letter S." followed by "A dog" loses its period).
     func testBatchesAreIndependent() {
