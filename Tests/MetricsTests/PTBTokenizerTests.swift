@@ -55,7 +55,9 @@ final class PTBTokenizerTests: XCTestCase {
     private func checkCaptionSet(_ name: String) throws {
         let entries = try XCTUnwrap(Fixtures.json("captions/\(name)/tokenized.json") as? [[String: Any]])
         var refs: [String] = [], refsTok: [String] = [], cands: [String] = [], candsTok: [String] = []
+        var refsPerImage: [[String]] = []
         for entry in entries {
+            refsPerImage.append(try XCTUnwrap(entry["refs_raw"] as? [String]))
             refs += try XCTUnwrap(entry["refs_raw"] as? [String])
             refsTok += try XCTUnwrap(entry["refs_tok"] as? [String])
             cands += try XCTUnwrap(entry["cand_raw"] as? [String])
@@ -71,6 +73,38 @@ final class PTBTokenizerTests: XCTestCase {
             XCTAssertEqual(batches.count, 2)
             assertAllEqual(batches[0], refsTok, inputs: refs, "\(name) refs, both batches in \(chunks) runs")
             assertAllEqual(batches[1], candsTok, inputs: cands, "\(name) cands, both batches in \(chunks) runs")
+            // The same batches as groups (references per image, candidates as one group), as the
+            // COCO task passes them.
+            let grouped = tokenizer.tokenize(groupedBatches: [refsPerImage, [cands]], chunks: chunks)
+            XCTAssertEqual(grouped[0].map(\.count), refsPerImage.map(\.count))
+            XCTAssertEqual(grouped[1].map(\.count), [cands.count])
+            assertAllEqual(grouped[0].flatMap { $0 }, refsTok, inputs: refs, "\(name) grouped refs in \(chunks) runs")
+            assertAllEqual(grouped[1][0], candsTok, inputs: cands, "\(name) grouped cands in \(chunks) runs")
+        }
+    }
+
+    /// Groups of any size (empty ones, and groups larger than a run, which runs share) give the
+    /// lines of the flat batch, in the same groups.
+    func testGroupedBatchesEqualFlatBatches() {
+        let captions = ["showing the letter S.", "A dog on the beach.", "It's (red).", "", "a man cannot ride.",
+                        "Two dogs, gonna play.", "The U.S. flag.", "Mr. Smith.", "x\u{2028}y", "café au lait."]
+        let sizes = [3, 0, 1, 25, 0, 7, 2, 300, 0, 5, 1, 40]
+        var groups: [[String]] = [], next = 0
+        for size in sizes {
+            groups.append((0..<size).map { captions[(next + $0) % captions.count] + ($0 % 3 == 0 ? "" : " And more.") })
+            next += size
+        }
+        let flat = groups.flatMap { $0 }
+        let expected = tokenizer.tokenize(flat)
+        XCTAssertEqual(expected[0], "showing the letter s")   // the look-ahead into the next caption happened
+        for chunks in [1, 2, 3, 5, 8, 64] {
+            let grouped = tokenizer.tokenize(groupedBatches: [groups, [], [[]], groups], chunks: chunks)
+            XCTAssertEqual(grouped.count, 4)
+            XCTAssertEqual(grouped[0].map(\.count), sizes, "\(chunks) runs")
+            XCTAssertEqual(grouped[0].flatMap { $0 }, expected, "\(chunks) runs")
+            XCTAssertEqual(grouped[1].count, 0)
+            XCTAssertEqual(grouped[2], [[]])
+            XCTAssertEqual(grouped[3].flatMap { $0 }, expected, "\(chunks) runs, second batch")
         }
     }
 
@@ -139,6 +173,23 @@ final class PTBTokenizerTests: XCTestCase {
                        ["showing the letter s", "a dog on the beach"])
         XCTAssertEqual(tokenizer.tokenize(["showing the letter S.", "a dog on the beach."]),
                        ["showing the letter s.", "a dog on the beach"])
+    }
+
+    /// Captions at the edges of the plain-caption shortcuts (words and single spaces, maybe a final
+    /// period): split words, abbreviations and single letters before a period, the look-ahead into
+    /// the next caption, periods and commas inside, double and spaced periods, upper case.
+    func testPlainCaptionShortcutsKeepTheRules() {
+        let cases: [(String, String)] = [
+            ("A man cannot ride.", "a man can not ride"), ("He is gonna go.", "he is gon na go"),
+            ("Two dogs.", "two dogs"), ("I saw Mr.", "i saw mr."), ("A big dog", "a big dog"),
+            ("Showing the letter S.", "showing the letter s"), ("A dog on the beach.", "a dog on the beach"),
+            ("Dogs run. Cats sit.", "dogs run cats sit"), ("a  b", "a b"), ("x .", "x"), ("Inc.", "inc."),
+            ("The Co.", "the co."), ("Green grass, white water.", "green grass white water"),
+            ("A WOMAN IS LAUGHING.", "a woman is laughing"), ("wanna", "wan na"), ("Gimme.", "gim me"),
+            ("lemme go", "lem me go"), ("A cannot", "a can not"), ("I.", "i"), ("It is 5 o'clock.", "it is 5 o'clock"),
+            ("Plain words here", "plain words here"),
+        ]
+        XCTAssertEqual(tokenizer.tokenize(cases.map(\.0)), cases.map(\.1))
     }
 
     /// `tokenize(batches:)` equals tokenizing each batch on its own: no look-ahead from one batch

@@ -92,15 +92,8 @@ public struct CocoCaptionTask: Sendable {
         let (references, candidates) = timings.measure("tokenize") { () -> ([[String]], [String]) in
             // The two batches of pycocoevalcap (all references, then all candidates), in one
             // concurrent pass balanced over the cores.
-            let batches = tokenizer.tokenize(batches: [set.references.flatMap { $0 }, set.candidates])
-            var references: [[String]] = []
-            references.reserveCapacity(set.references.count)
-            var next = 0
-            for captions in set.references {
-                references.append(Array(batches[0][next..<(next + captions.count)]))
-                next += captions.count
-            }
-            return (references, batches[1])
+            let batches = tokenizer.tokenize(groupedBatches: [set.references, [set.candidates]])
+            return (batches[0], batches[1][0])
         }
         let samples = timings.measure("encode") {
             concurrentMap(Array(zip(candidates, references))) { CaptionSample(candidate: $0, references: $1) }

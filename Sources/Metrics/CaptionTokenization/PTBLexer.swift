@@ -313,6 +313,37 @@ struct PTBLexer {
         return nil
     }
 
+    /// The next token if it is a plain word (`plainWordEnd`), consumed; otherwise nil, and nothing
+    /// is consumed. The same as `next()` for these tokens (the most common ones), only quicker.
+    @inline(__always) mutating func nextPlainWord() -> Range<Int>? {
+        var i = position
+        if i < n && s[i] == 0x20 { i += 1 }   // one space (`next()` skips any run of them)
+        guard i < n, let end = plainWordEnd(i) else { return nil }
+        position = end
+        return i..<end
+    }
+
+    /// At the start of a line: when the line is plain words (`plainWordEnd`) separated by single
+    /// spaces, optionally ending with a period (most captions), consumes it with its `\n` and
+    /// returns the range of its words. `next()` would return exactly these words, then the period
+    /// (punctuation, dropped), then the line break. Otherwise nil, and nothing is consumed.
+    mutating func nextPlainLine() -> Range<Int>? {
+        let start = position
+        var i = start
+        while i < n, let end = plainWordEnd(i) {
+            if end < n && s[end] == 0x20 {                  // the next word must follow at once
+                i = end + 1
+                continue
+            }
+            // The end of the text, `\n`, or `.` and then one of those (not `,`, not `.` inside the line).
+            let lineEnd = end < n && s[end] == 0x2E ? end + 1 : end
+            guard lineEnd == n || s[lineEnd] == 0x0A else { return nil }
+            position = min(lineEnd + 1, n)
+            return start..<end
+        }
+        return nil
+    }
+
     /// The end of a run of ASCII letters at `i` that is a token by itself whatever the rules say,
     /// or nil. That is the case when the run is followed by a space, `\n` or the end of input, or by
     /// `,` or `.` and then one of those: the rules that could match further all need some other
@@ -323,35 +354,75 @@ struct PTBLexer {
     @inline(__always) private func plainWordEnd(_ i: Int) -> Int? {
         guard isAsciiLetter(Int(s[i])) else { return nil }
         var j = i + 1
-        while j < n, isAsciiLetter(Int(s[j])) { j += 1 }
+        // Eight code units at a time (most words end within the first eight), then one at a time.
+        let units = UnsafeRawPointer(s.baseAddress!)
+        let top: UInt64 = 0x8000_8000_8000_8000
+        while j + 8 <= n {
+            let low = ~PTBLexer.asciiLetterLanes(units.loadUnaligned(fromByteOffset: 2 * j, as: UInt64.self)) & top
+            let high = ~PTBLexer.asciiLetterLanes(units.loadUnaligned(fromByteOffset: 2 * j + 8, as: UInt64.self)) & top
+            // Bits before the first non-letter of the 8 (128: all letters), without a branch.
+            let lowZeros = low.trailingZeroBitCount
+            let bits = lowZeros + (high.trailingZeroBitCount & (0 &- (lowZeros >> 6)))
+            j += bits / 16
+            if bits < 128 { break }
+        }
+        if j + 8 > n { while j < n, isAsciiLetter(Int(s[j])) { j += 1 } }
         if j < n {
-            switch s[j] {
-            case 0x20, 0x0A:
-                break
-            case 0x2C, 0x2E:
-                if j + 1 < n { guard s[j + 1] == 0x20 || s[j + 1] == 0x0A else { return nil } }
-                if s[j] == 0x2E, j - i < 2 || isAbbreviationBeforePeriod(i, j) { return nil }
-            default:
-                return nil
+            // Bit tests rather than a `switch`, which becomes a poorly predicted jump table.
+            let c = Int(s[j])
+            if !PTBLexer.isOneOf(c, PTBLexer.spaceOrNewlineBits) {
+                guard PTBLexer.isOneOf(c, PTBLexer.commaOrPeriodBits) else { return nil }
+                if j + 1 < n { guard PTBLexer.isOneOf(Int(s[j + 1]), PTBLexer.spaceOrNewlineBits) else { return nil } }
+                if c == 0x2E, j - i < 2 || isAbbreviationBeforePeriod(i, j) { return nil }
             }
         }
-        let length = j - i
-        if length == 5 || length == 6 {
-            switch Int(s[i]) | 0x20 {
-            case 0x63: if literal(i, "cannot") == j { return nil }
-            case 0x67, 0x6C, 0x77: if longestLiteral(i, PTBLexer.assimilations) == j { return nil }
-            default: break
-            }
+        // `cannot` and the assimilations (`gonna` ...) are split: words of 6 letters starting with
+        // `c` and of 5 starting with `g`, `l`, `w` get a closer look (one well-predicted branch).
+        let shape = UInt(bitPattern: j - i - 5) << 5 | UInt(s[i] & 0x1F)   // < 64 for 5 and 6 letters
+        if shape < 64 && (PTBLexer.splitWordShapes >> UInt64(shape)) & 1 != 0 {
+            if j - i == 6 ? literal(i, "cannot") == j : PTBLexer.assimilationKeys.contains(packedLowercase(i, j)) { return nil }
         }
         return j
     }
 
-    /// Whether the letters `i..<end` (followed by a period) form a listed abbreviation.
-    private func isAbbreviationBeforePeriod(_ i: Int, _ end: Int) -> Bool {
-        guard end - i <= 7 else { return false }   // the longest listed abbreviation (bancorp) has 7 letters
+    /// Bit `(length - 5) * 32 + (first letter & 31)` set for the words that may need splitting:
+    /// 6 letters starting with `c` (`cannot`), 5 starting with `g`, `l`, `w` (the assimilations).
+    private static let splitWordShapes: UInt64 = 1 << (32 + 3) | 1 << 7 | 1 << 12 | 1 << 23
+
+    /// Bit `c` set for `c` = space and `\n`, and for `,` and `.` (characters below 64 only).
+    private static let spaceOrNewlineBits: UInt64 = 1 << 0x20 | 1 << 0x0A
+    private static let commaOrPeriodBits: UInt64 = 1 << 0x2C | 1 << 0x2E
+
+    /// Whether code unit `c` is one of the characters (below 64) whose bits are set in `bits`.
+    @inline(__always) private static func isOneOf(_ c: Int, _ bits: UInt64) -> Bool {
+        c < 64 && (bits >> UInt64(c)) & 1 != 0
+    }
+
+    /// For four UTF-16 code units packed little-endian in `units`: the top bit (0x8000) of each
+    /// 16-bit lane is set when that code unit is an ASCII letter (`A-Z`, `a-z`).
+    @inline(__always) static func asciiLetterLanes(_ units: UInt64) -> UInt64 {
+        let top: UInt64 = 0x8000_8000_8000_8000
+        // The low 7 bits, lower-cased; adding 0x8000 - x sets a lane's top bit when it is >= x
+        // (no carry leaves a lane: every lane is at most 0x7F before the addition).
+        let low = (units | 0x0020_0020_0020_0020) & 0x007F_007F_007F_007F
+        let atLeastA = (low &+ 0x7F9F_7F9F_7F9F_7F9F) & top          // >= 0x61 `a`
+        let pastZ = (low &+ 0x7F85_7F85_7F85_7F85) & top             // >= 0x7B, past `z`
+        let nonASCII = (((units & 0xFF80_FF80_FF80_FF80) >> 7) &+ 0x7FFF_7FFF_7FFF_7FFF) & top   // unit >= 0x80
+        return atLeastA & ~pastZ & ~nonASCII
+    }
+
+    /// The ASCII letters `i..<end` (at most 8) lower-cased and packed into an integer, one byte each.
+    @inline(__always) private func packedLowercase(_ i: Int, _ end: Int) -> UInt64 {
         var key: UInt64 = 0
         for k in i..<end { key = key << 8 | UInt64(s[k] | 0x20) }
-        guard PTBLexer.abbreviationKeys.contains(key) else { return false }
+        return key
+    }
+
+    /// Whether the letters `i..<end` (followed by a period) form a listed abbreviation.
+    private func isAbbreviationBeforePeriod(_ i: Int, _ end: Int) -> Bool {
+        guard end - i <= 7,   // the longest listed abbreviation (bancorp) has 7 letters
+              PTBLexer.abbreviationInitials[end - i] & 1 << (s[i] & 0x1F) != 0,
+              PTBLexer.abbreviationKeys.contains(packedLowercase(i, end)) else { return false }
         return abbreviation1End(i) == end + 1 || abbreviation4End(i) == end
             || longestLiteral(i, PTBLexer.abbreviations3) == end + 1 || longestLiteral(i, PTBLexer.companyPrefixes) == end + 1
     }
@@ -1132,20 +1203,31 @@ struct PTBLexer {
     /// ABBREV1 words (months, days, states, company and title suffixes); upper-case first letters are case-sensitive.
     /// Every letters-only abbreviation that a period may follow (ABBREV1–4, pty., co.), lower-cased
     /// and packed into an integer (one byte per letter): a quick pre-check for the fast path.
-    private static let abbreviationKeys: Set<UInt64> = {
+    private static let abbreviationKeys: PackedWordSet = {
         var words: [StaticString] = PTBLexer.abbreviations3 + PTBLexer.companyPrefixes
         for list in [PTBLexer.abbreviations1, PTBLexer.abbreviations4] { words += list.buckets.joined() }
         words += ["pte", "pty", "ptes", "ptys", "ppte", "ppty", "pptes", "pptys", "mfg", "mtg"]
-        var keys = Set<UInt64>()
-        for word in words {
-            var key: UInt64 = 0
-            for k in 0..<word.utf8CodeUnitCount where word.utf8Start[k] != UInt8(ascii: ".") {
-                key = key << 8 | UInt64(word.utf8Start[k] | 0x20)
-            }
-            keys.insert(key)
-        }
-        return keys
+        return PackedWordSet(words.map { packedLowercase(letters: $0) })
     }()
+
+    /// A cheaper pre-check for `abbreviationKeys`: bit `c & 31` of `abbreviationInitials[length]`
+    /// is set when some key of `length` letters starts with letter `c` (either case).
+    private static let abbreviationInitials: [UInt32] = abbreviationKeys.keys.reduce(into: [UInt32](repeating: 0, count: 8)) { initials, key in
+        let length = (64 - key.leadingZeroBitCount + 7) / 8
+        initials[length] |= 1 << ((key >> (8 * (length - 1))) & 0x1F)
+    }
+
+    /// The keys (`packedLowercase`) of the assimilations, which are split (`gon na`).
+    private static let assimilationKeys: [UInt64] = assimilations.map { packedLowercase(letters: $0) }
+
+    /// The letters of `word` (periods skipped) lower-cased and packed as `packedLowercase` does.
+    private static func packedLowercase(letters word: StaticString) -> UInt64 {
+        var key: UInt64 = 0
+        for k in 0..<word.utf8CodeUnitCount where word.utf8Start[k] != UInt8(ascii: ".") {
+            key = key << 8 | UInt64(word.utf8Start[k] | 0x20)
+        }
+        return key
+    }
 
     private static let abbreviations1 = PTBWordList([
         "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
@@ -1347,9 +1429,10 @@ struct PTBLexer {
         guard ch(j) == 0x2D else { return [] }
         var ends: [Int] = []
         var pending = [j]
-        var seen = Set<Int>()
+        var seen: [Int] = []   // a handful of positions (an array: a first `Set<Int>` costs a runtime conformance lookup)
         while let hyphen = pending.popLast() {
-            guard seen.insert(hyphen).inserted else { continue }
+            guard !seen.contains(hyphen) else { continue }
+            seen.append(hyphen)
             var k = hyphen + 1
             while k < n, isAsciiAlnum(Int(s[k])) || s[k] == 0xAD { k += 1 }
             if k > hyphen + 1 {
@@ -1425,5 +1508,43 @@ struct PTBLexer {
         if ch(i) == 0x27, ch(i + 1) == 0x27 { best = max(best, 2) }
         if isQuoteChar(ch(i)) { best = max(best, isQuoteChar(ch(i + 1)) ? 2 : 1) }
         return best
+    }
+}
+
+/// A set of short words packed into integers (`PTBLexer.packedLowercase`): an open-addressing
+/// table with a multiplicative hash, cheaper per lookup than `Set`'s seeded hashing.
+struct PackedWordSet: Sendable {
+    /// The distinct keys (non-zero).
+    let keys: [UInt64]
+    /// Power-of-two table at most half full; 0 marks an empty slot.
+    private let slots: [UInt64]
+    private let shift: UInt64
+
+    init(_ words: [UInt64]) {
+        keys = Array(Set(words)).sorted()
+        var size = 8
+        while size < 2 * keys.count { size *= 2 }
+        shift = UInt64(64 - size.trailingZeroBitCount)
+        var slots = [UInt64](repeating: 0, count: size)
+        for key in keys {
+            var slot = PackedWordSet.slot(key, shift)
+            while slots[slot] != 0 { slot = (slot + 1) & (size - 1) }
+            slots[slot] = key
+        }
+        self.slots = slots
+    }
+
+    @inline(__always) private static func slot(_ key: UInt64, _ shift: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+    }
+
+    @inline(__always) func contains(_ key: UInt64) -> Bool {
+        var slot = PackedWordSet.slot(key, shift)
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { return false }
+            if entry == key { return true }
+            slot = (slot + 1) & (slots.count - 1)
+        }
     }
 }

@@ -19,8 +19,9 @@ import Foundation
 /// the same batches and order as pycocoevalcap (all references of all images, image order then
 /// annotation order; then all candidates) to get identical strings.
 ///
-/// Speed: a hand-written scanner over UTF-16 code units (no regular expressions); batches of
-/// 8192 captions or more are split across the processor cores, which gives identical results.
+/// Speed: a hand-written scanner over UTF-16 code units (no regular expressions), with shortcuts
+/// for plain words and whole captions of plain words; batches of 4096 captions or more are split
+/// across the processor cores, which gives identical results.
 ///
 /// Deliberate differences from the reference, where the reference is silently wrong:
 /// * Carriage return, vertical tab, form feed, U+0085, U+2028 and U+2029 inside a caption are
@@ -45,8 +46,15 @@ public struct PTBTokenizer: Sendable {
     /// are split into runs of about equal size, so the processor cores share the work evenly
     /// whatever the sizes of the batches (pycocoevalcap's references and candidates: 5 to 1).
     public func tokenize(batches: [[String]]) -> [[String]] {
-        let total = batches.reduce(0) { $0 + $1.count }
-        return tokenize(batches: batches, chunks: min(4 * ProcessInfo.processInfo.activeProcessorCount, total / 2048))
+        tokenize(groupedBatches: batches.map { [$0] }).map { $0[0] }
+    }
+
+    /// `tokenize(batches:)` for batches given as groups of captions, the shape of pycocoevalcap's
+    /// `{image: [captions]}`: a batch is the concatenation of its groups, in order, and the result
+    /// has the same groups (for example `[references per image, [candidates]]`).
+    public func tokenize(groupedBatches: [[[String]]]) -> [[[String]]] {
+        let total = groupedBatches.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }
+        return tokenize(groupedBatches: groupedBatches, chunks: min(4 * ProcessInfo.processInfo.activeProcessorCount, total / 2048))
     }
 
     /// `tokenize(_:)` with the batch split into `chunks` runs of captions tokenized in parallel.
@@ -54,110 +62,255 @@ public struct PTBTokenizer: Sendable {
         tokenize(batches: [captions], chunks: chunks)[0]
     }
 
-    /// `tokenize(batches:)` with the captions split into `chunks` runs tokenized in parallel (the
-    /// result does not depend on it). The lexer always starts afresh after a `\n` (no token
+    func tokenize(batches: [[String]], chunks: Int) -> [[String]] {
+        tokenize(groupedBatches: batches.map { [$0] }, chunks: chunks).map { $0[0] }
+    }
+
+    /// `tokenize(groupedBatches:)` with the captions split into `chunks` runs tokenized in parallel
+    /// (the result does not depend on it). The lexer always starts afresh after a `\n` (no token
     /// contains one; look-ahead only reads past it), so each run can be tokenized on its own while
     /// reading ahead into its batch's text.
-    func tokenize(batches: [[String]], chunks: Int) -> [[String]] {
-        let texts = batches.map(BatchText.init)
-        defer { texts.forEach { $0.deallocate() } }
-        var used = [Bool](repeating: false, count: 256)
-        for text in texts { for block in text.usedBlocks { used[block] = true } }
-        let table = PTBCharacterClasses.table(forBlocks: used)
-        // Runs over the captions of all batches in order: (batch, captions) pieces per run.
-        let total = batches.reduce(0) { $0 + $1.count }
-        let runCount = max(1, min(chunks, total))
-        var batchStart = [0]
-        for batch in batches { batchStart.append(batchStart[batchStart.count - 1] + batch.count) }
-        func pieces(ofRun run: Int) -> [(batch: Int, captions: Range<Int>)] {
-            let (first, last) = (total * run / runCount, total * (run + 1) / runCount)
-            return batches.indices.compactMap { b in
-                let (lower, upper) = (max(first, batchStart[b]), min(last, batchStart[b + 1]))
-                return lower < upper ? (b, (lower - batchStart[b])..<(upper - batchStart[b])) : nil
-            }
-        }
-        let results = batches.map { UnsafeMutableBufferPointer<String>.allocate(capacity: $0.count) }
-        defer { results.forEach { $0.deallocate() } }
+    func tokenize(groupedBatches batches: [[[String]]], chunks: Int) -> [[[String]]] {
+        let captions = FlatCaptions(batches)
+        let text = BatchText(captions)
+        defer { text.deallocate() }
+        let table = PTBCharacterClasses.table(forBlocks: text.usedBlocks)
+        let runs = captions.runBoundaries(count: max(1, min(chunks, captions.count)))
+        // Each run builds the arrays of the groups it covers whole; the lines of a group split
+        // between runs (a group larger than a run) are collected here and moved after the pass.
+        let grouped = UnsafeMutableBufferPointer<[String]>.allocate(capacity: captions.groupCount)
+        defer { grouped.deallocate() }
+        let splitLines = UnsafeMutableBufferPointer<String>.allocate(capacity: captions.count)
+        defer { splitLines.deallocate() }
         table.withUnsafeBufferPointer { flags in
-            DispatchQueue.concurrentPerform(iterations: runCount) { run in
-                for (b, captions) in pieces(ofRun: run) {
-                    PTBTokenizer.tokenize(UnsafeBufferPointer(texts[b].units), flags: flags, captionStarts: texts[b].captionStarts,
-                                          captions: captions, into: results[b])
+            DispatchQueue.concurrentPerform(iterations: runs.count - 1) { run in
+                let range = runs[run]..<runs[run + 1]
+                guard !range.isEmpty else { return }
+                var longest = 0
+                for index in range { longest = max(longest, text.captionStarts[index + 1] - text.captionStarts[index]) }
+                var batch = -1
+                var lines: LineTokenizer?
+                defer { lines?.deallocate() }
+                var group = captions.group(containing: range.lowerBound)
+                while group < captions.groupCount && captions.groupStarts[group] < range.upperBound {
+                    let (start, end) = (captions.groupStarts[group], captions.groupStarts[group + 1])
+                    let (lower, upper) = (max(start, range.lowerBound), min(end, range.upperBound))
+                    if lower < upper {
+                        while captions.batchGroupStarts[batch + 1] <= group { batch += 1; lines?.deallocate(); lines = nil }
+                        if lines == nil { lines = LineTokenizer(text, batch: batch, flags: flags, from: lower, longestCaption: longest) }
+                        if lower == start && upper == end {
+                            (grouped.baseAddress! + group).initialize(to: [String](unsafeUninitializedCapacity: end - start) { output, count in
+                                lines!.tokenize(end - start, into: output.baseAddress!)
+                                count = end - start
+                            })
+                        } else {
+                            lines!.tokenize(upper - lower, into: splitLines.baseAddress! + lower)
+                        }
+                    }
+                    group += 1
                 }
             }
         }
-        // Move (not copy) the strings into arrays.
-        return zip(results, batches).map { results, batch in
-            [String](unsafeUninitializedCapacity: batch.count) { output, count in
-                if let base = output.baseAddress, let source = results.baseAddress { base.moveInitialize(from: source, count: batch.count) }
-                count = batch.count
+        // Empty groups and groups split between runs.
+        for group in 0..<captions.groupCount {
+            let (start, end) = (captions.groupStarts[group], captions.groupStarts[group + 1])
+            if start == end || runs.contains(where: { start < $0 && $0 < end }) {
+                (grouped.baseAddress! + group).initialize(to: [String](unsafeUninitializedCapacity: end - start) { output, count in
+                    output.baseAddress?.moveInitialize(from: splitLines.baseAddress! + start, count: end - start)
+                    count = end - start
+                })
+            }
+        }
+        // Move (not copy) the group arrays into the batches.
+        return batches.indices.map { b in
+            let groups = captions.batchGroupStarts[b]..<captions.batchGroupStarts[b + 1]
+            return [[String]](unsafeUninitializedCapacity: groups.count) { output, count in
+                output.baseAddress?.moveInitialize(from: grouped.baseAddress! + groups.lowerBound, count: groups.count)
+                count = groups.count
             }
         }
     }
 
-    /// Tokenizes the captions `range` of the batch text into `results[range]`.
-    private static func tokenize(_ buffer: UnsafeBufferPointer<UInt16>, flags: UnsafeBufferPointer<UInt8>,
-                                 captionStarts: [Int], captions range: Range<Int>,
-                                 into results: UnsafeMutableBufferPointer<String>) {
-        guard !range.isEmpty else { return }
-        let textStart = captionStarts[range.lowerBound]
-        let textEnd = range.upperBound < captionStarts.count ? captionStarts[range.upperBound] : buffer.count
-        // Each UTF-16 code unit becomes at most 6 output bytes (`(` → `-lrb-`, `¢` → `cents`,
-        // a BMP character → 3 bytes), plus one separating space per token.
-        let output = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 7 * (textEnd - textStart) + 16)
-        defer { output.deallocate() }
-        var lexer = PTBLexer(text: buffer, flags: flags, position: textStart)
-        var line = LineBuilder(output: output)
-        var index = range.lowerBound
-        while index < range.upperBound {
-            guard let lexeme = lexer.next() else { break }
-            if lexeme.isNewline {
-                (results.baseAddress! + index).initialize(to: line.finish())
-                index += 1
-            } else {
-                line.append(buffer, lexeme.start, lexeme.end, form: lexeme.form)
-            }
+    /// Tokenizes consecutive captions of one batch, line after line.
+    private struct LineTokenizer {
+        /// The batch's text.
+        private let text: UnsafeBufferPointer<UInt16>
+        private var lexer: PTBLexer
+        private var line: LineBuilder
+
+        /// Starts at caption `first` (flat number) of `batch`; no caption tokenized later is longer
+        /// than `longestCaption` code units.
+        init(_ text: BatchText, batch: Int, flags: UnsafeBufferPointer<UInt8>, from first: Int, longestCaption: Int) {
+            let offset = text.batchStarts[batch]
+            self.text = UnsafeBufferPointer(rebasing: text.units[offset..<text.batchStarts[batch + 1]])
+            lexer = PTBLexer(text: self.text, flags: flags, position: text.captionStarts[first] - offset)
+            // Each UTF-16 code unit becomes at most 6 output bytes (`(` → `-lrb-`, `¢` → `cents`,
+            // a BMP character → 3 bytes), plus one separating space per token.
+            line = LineBuilder(capacity: 7 * longestCaption + 16)
         }
-        if index < range.upperBound { (results.baseAddress! + index).initialize(to: line.finish()) }   // the last caption of the batch
+
+        /// Tokenizes the next `count` captions into `output[0..<count]` (initializing them).
+        mutating func tokenize(_ count: Int, into output: UnsafeMutablePointer<String>) {
+            var index = 0
+            var atLineStart = true
+            while index < count {
+                if atLineStart, let words = lexer.nextPlainLine() {
+                    (output + index).initialize(to: line.plainLine(text, words))
+                    index += 1
+                    continue
+                }
+                atLineStart = false
+                if let word = lexer.nextPlainWord() {
+                    line.appendLetters(text, word.lowerBound, word.upperBound)
+                    continue
+                }
+                guard let lexeme = lexer.next() else { break }
+                if lexeme.isNewline {
+                    (output + index).initialize(to: line.finish())
+                    index += 1
+                    atLineStart = true
+                } else {
+                    line.append(text, lexeme.start, lexeme.end, form: lexeme.form)
+                }
+            }
+            if index < count { (output + index).initialize(to: line.finish()) }   // the last caption of the batch
+        }
+
+        func deallocate() { line.deallocate() }
     }
 
-    /// The UTF-16 text the lexer reads for one batch: captions joined by `\n`, with every
+    /// The captions of grouped batches numbered in one flat order: batch by batch, group by group
+    /// (groups are numbered the same way). Captions and groups are lent, never copied: retaining
+    /// every string or group array (atomic writes to memory that is likely not in the cache) would
+    /// cost more than reading them.
+    struct FlatCaptions {
+        let batches: [[[String]]]
+        /// The flat number of each group's first caption, then the number of captions.
+        let groupStarts: [Int]
+        /// The number of each batch's first group, then the number of groups.
+        let batchGroupStarts: [Int]
+
+        init(_ batches: [[[String]]]) {
+            self.batches = batches
+            var starts = [0], batchStarts = [0]
+            for b in batches.indices {
+                batches.withUnsafeBufferPointer { batches in
+                    (batches.baseAddress! + b).pointee.withUnsafeBufferPointer { groups in
+                        for group in groups.indices { starts.append(starts[starts.count - 1] + (groups.baseAddress! + group).pointee.count) }
+                    }
+                }
+                batchStarts.append(starts.count - 1)
+            }
+            groupStarts = starts
+            batchGroupStarts = batchStarts
+        }
+
+        /// The number of captions.
+        var count: Int { groupStarts[groupStarts.count - 1] }
+        var groupCount: Int { groupStarts.count - 1 }
+
+        /// Calls `body` with the captions of group `group`.
+        @inline(__always) func withCaptions<R>(ofGroup group: Int, _ body: (UnsafeBufferPointer<String>) -> R) -> R {
+            var b = 0
+            while batchGroupStarts[b + 1] <= group { b += 1 }
+            return batches.withUnsafeBufferPointer { batches in
+                (batches.baseAddress! + b).pointee.withUnsafeBufferPointer { groups in
+                    (groups.baseAddress! + (group - batchGroupStarts[b])).pointee.withUnsafeBufferPointer(body)
+                }
+            }
+        }
+
+        /// The flat number of the first caption of batch `b` (`b` may be the number of batches).
+        func batchStart(_ b: Int) -> Int { groupStarts[batchGroupStarts[b]] }
+
+        /// The group of caption `number` (the last group starting at or before it).
+        func group(containing number: Int) -> Int {
+            var (low, high) = (0, groupCount - 1)
+            while low < high {
+                let middle = (low + high + 1) / 2
+                if groupStarts[middle] <= number { low = middle } else { high = middle - 1 }
+            }
+            return low
+        }
+
+        /// The caption numbers where `count` runs of about equal size start, then the number of
+        /// captions. A run start inside a small group (at most 256 captions) moves to that
+        /// group's start, so each run tokenizes whole groups unless a group is larger than a run.
+        func runBoundaries(count: Int) -> [Int] {
+            var boundaries = [0]
+            for run in 1..<max(1, count) {
+                var boundary = self.count * run / count
+                let group = group(containing: boundary)
+                if groupStarts[group + 1] - groupStarts[group] <= 256 { boundary = groupStarts[group] }
+                boundaries.append(max(boundary, boundaries[boundaries.count - 1]))
+            }
+            boundaries.append(self.count)
+            return boundaries
+        }
+
+        /// Calls `body(number, caption)` for the captions numbered `range`, in order.
+        func forEach(in range: Range<Int>, _ body: (Int, UnsafePointer<String>) -> Void) {
+            guard !range.isEmpty else { return }
+            var (group, number) = (group(containing: range.lowerBound), range.lowerBound)
+            while number < range.upperBound {
+                let end = min(range.upperBound, groupStarts[group + 1])
+                withCaptions(ofGroup: group) { captions in
+                    let first = captions.baseAddress! - groupStarts[group]
+                    for k in number..<end { body(k, first + k) }
+                }
+                (group, number) = (group + 1, end)
+            }
+        }
+    }
+
+    /// The UTF-16 text the lexer reads: for each batch, its captions joined by `\n`, with every
     /// line-breaking character inside a caption (`\n \r \u{0B} \u{0C} \u{85} \u{2028} \u{2029}`)
-    /// replaced by a space. Built in concurrent runs of captions (each caption's UTF-16 length is
-    /// known up front, so every run writes at its own offset).
+    /// replaced by a space; the batches one after another. Built in concurrent runs of captions
+    /// (each caption's UTF-16 length is known up front, so every run writes at its own offset).
     struct BatchText {
         let units: UnsafeMutableBufferPointer<UInt16>
-        /// Where each caption starts in `units`.
+        /// Where each caption (flat number) starts in `units`, then the end of the text.
         let captionStarts: [Int]
-        /// The 256-unit blocks (`unit >> 8`) the text uses besides block 0.
-        let usedBlocks: [Int]
+        /// Where each batch starts in `units`, then the end of the text.
+        let batchStarts: [Int]
+        /// The 256-unit blocks (`unit >> 8`) the text uses besides block 0, as flags.
+        let usedBlocks: [Bool]
 
-        init(_ captions: [String]) {
-            var starts = [Int](repeating: 0, count: captions.count)
+        init(_ captions: FlatCaptions) {
+            let total = captions.count
+            var starts = [Int](repeating: 0, count: total + 1)
+            var batchStarts = [0]
             var end = 0
-            for index in captions.indices {
-                if index > 0 { end += 1 }
-                starts[index] = end
-                end += captions[index].utf16.count
+            for b in 0..<(captions.batchGroupStarts.count - 1) {
+                let range = captions.batchStart(b)..<captions.batchStart(b + 1)
+                captions.forEach(in: range) { number, caption in
+                    if number > range.lowerBound { end += 1 }
+                    starts[number] = end
+                    end += caption.pointee.utf16.count
+                }
+                batchStarts.append(end)
             }
+            starts[total] = end
             let units = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: max(1, end))
-            let runCount = max(1, min(ProcessInfo.processInfo.activeProcessorCount, captions.count / 4096))
+            // More runs than cores: a core that is busy with other work then holds up less of the text.
+            let runCount = max(1, min(4 * ProcessInfo.processInfo.activeProcessorCount, total / 2048))
             var usedByRun = [[Bool]](repeating: [], count: runCount)
             usedByRun.withUnsafeMutableBufferPointer { usedByRun in
                 let usedByRun = usedByRun
                 DispatchQueue.concurrentPerform(iterations: runCount) { run in
                     var used = [Bool](repeating: false, count: 256)
                     used.withUnsafeMutableBufferPointer { used in
-                        for index in (captions.count * run / runCount)..<(captions.count * (run + 1) / runCount) {
-                            var k = starts[index]
-                            if index > 0 { units[k - 1] = 0x0A }
-                            let done: Void? = captions[index].utf8.withContiguousStorageIfAvailable {
+                        captions.forEach(in: (total * run / runCount)..<(total * (run + 1) / runCount)) { number, caption in
+                            var k = starts[number]
+                            let done: Void? = caption.pointee.utf8.withContiguousStorageIfAvailable {
                                 k = PTBTokenizer.appendUTF16(of: $0, to: units, at: k, usedBlocks: used)
                             }
                             if done == nil {   // a bridged or foreign string: copy it to native UTF-8 first
-                                var copy = captions[index]
+                                var copy = caption.pointee
                                 copy.withUTF8 { k = PTBTokenizer.appendUTF16(of: $0, to: units, at: k, usedBlocks: used) }
                             }
+                            // A `\n` after every caption but the last of its batch (the next one starts after it).
+                            if k < starts[number + 1] { units[k] = 0x0A }
                         }
                     }
                     usedByRun[run] = used
@@ -165,7 +318,8 @@ public struct PTBTokenizer: Sendable {
             }
             self.units = UnsafeMutableBufferPointer(rebasing: units[..<end])
             captionStarts = starts
-            usedBlocks = (1..<256).filter { block in usedByRun.contains { $0[block] } }
+            self.batchStarts = batchStarts
+            usedBlocks = (0..<256).map { block in block > 0 && usedByRun.contains { $0[block] } }
         }
 
         func deallocate() { units.baseAddress.map { $0.deallocate() } }
@@ -238,12 +392,12 @@ public struct PTBTokenizer: Sendable {
     }
 }
 
-/// Collects the kept tokens of one output line as UTF-8 in a caller-provided buffer.
+/// Collects the kept tokens of one output line as UTF-8 in a scratch buffer reused for every line.
 private struct LineBuilder {
-    /// Room for the whole batch's output; lines are written one after another.
+    /// Room for the longest line; each line is written from the start.
     private let output: UnsafeMutableBufferPointer<UInt8>
-    /// Where the current line starts and ends in `output`.
-    private var lineStart = 0
+    /// Where the current line starts (always 0) and ends in `output`.
+    private let lineStart = 0
     private var end = 0
     /// Where the last kept token starts in `output`.
     private var lastTokenStart = 0
@@ -252,20 +406,64 @@ private struct LineBuilder {
     /// Scratch space for tokens that need more than ASCII lower-casing.
     private var token: [UInt16] = []
 
-    init(output: UnsafeMutableBufferPointer<UInt8>) {
-        self.output = output
+    /// A builder for lines of at most `capacity` bytes.
+    init(capacity: Int) {
+        output = .allocate(capacity: capacity)
         token.reserveCapacity(64)
     }
 
+    func deallocate() { output.deallocate() }
+
     /// Renders a token in its output form, lower-cases it, and keeps it unless it is punctuation.
-    mutating func append(_ text: UnsafeBufferPointer<UInt16>, _ start: Int, _ end: Int, form: PTBTokenForm) {
+    @inline(__always) mutating func append(_ text: UnsafeBufferPointer<UInt16>, _ start: Int, _ end: Int, form: PTBTokenForm) {
         if form == .asciiLetters {
-            beginKeptToken()
-            var out = self.end
-            for k in start..<end { output[out] = UInt8(truncatingIfNeeded: text[k]) | 0x20; out += 1 }
-            self.end = out
-            return
+            appendLetters(text, start, end)
+        } else {
+            appendOther(text, start, end, form: form)
         }
+    }
+
+    /// A token of ASCII letters (the common case), lower-cased eight at a time. The last block
+    /// may write up to 7 bytes past the token: the buffer has room, and later writes replace them.
+    @inline(__always) mutating func appendLetters(_ text: UnsafeBufferPointer<UInt16>, _ start: Int, _ end: Int) {
+        beginKeptToken()
+        let tokenStart = self.end
+        var (k, out) = (start, tokenStart)
+        let (source, target) = (UnsafeRawPointer(text.baseAddress!), UnsafeMutableRawPointer(output.baseAddress!))
+        while k < end && k + 8 <= text.count {
+            let low = LineBuilder.lowBytes(source.loadUnaligned(fromByteOffset: 2 * k, as: UInt64.self))
+            let high = LineBuilder.lowBytes(source.loadUnaligned(fromByteOffset: 2 * k + 8, as: UInt64.self))
+            target.storeBytes(of: low | high << 32 | 0x2020_2020_2020_2020, toByteOffset: out, as: UInt64.self)
+            (k, out) = (k + 8, out + 8)
+        }
+        while k < end { output[out] = UInt8(truncatingIfNeeded: text[k]) | 0x20; (k, out) = (k + 1, out + 1) }   // at the end of the text
+        self.end = tokenStart + (end - start)
+    }
+
+    /// A line of plain words separated by single spaces (`PTBLexer.nextPlainLine`): the words
+    /// lower-cased, eight code units at a time. Call it on an empty line only.
+    mutating func plainLine(_ text: UnsafeBufferPointer<UInt16>, _ words: Range<Int>) -> String {
+        var (k, out) = (words.lowerBound, 0)
+        let (source, target) = (UnsafeRawPointer(text.baseAddress!), UnsafeMutableRawPointer(output.baseAddress!))
+        while k < words.upperBound && k + 8 <= text.count {
+            let low = LineBuilder.lowBytes(source.loadUnaligned(fromByteOffset: 2 * k, as: UInt64.self))
+            let high = LineBuilder.lowBytes(source.loadUnaligned(fromByteOffset: 2 * k + 8, as: UInt64.self))
+            // Letters | 0x20 are lower case; spaces stay spaces.
+            target.storeBytes(of: low | high << 32 | 0x2020_2020_2020_2020, toByteOffset: out, as: UInt64.self)
+            (k, out) = (k + 8, out + 8)
+        }
+        while k < words.upperBound { output[out] = UInt8(truncatingIfNeeded: text[k]) | 0x20; (k, out) = (k + 1, out + 1) }
+        return String(decoding: UnsafeBufferPointer(rebasing: output[..<words.count]), as: UTF8.self)
+    }
+
+    /// The low bytes of four 16-bit lanes, packed into the low 32 bits.
+    @inline(__always) private static func lowBytes(_ units: UInt64) -> UInt64 {
+        var x = units & 0x00FF_00FF_00FF_00FF
+        x = (x | x >> 8) & 0x0000_FFFF_0000_FFFF
+        return (x | x >> 16) & 0xFFFF_FFFF
+    }
+
+    @inline(never) private mutating func appendOther(_ text: UnsafeBufferPointer<UInt16>, _ start: Int, _ end: Int, form: PTBTokenForm) {
         if form == .verbatim || form == .softHyphensRemoved, appendASCII(text, start, end) { return }
         token.removeAll(keepingCapacity: true)
         PTBTokenText.render(UnsafeBufferPointer(rebasing: text[start..<end]), form: form, into: &token)
@@ -330,8 +528,8 @@ private struct LineBuilder {
             }
         }
         let line = String(decoding: UnsafeBufferPointer(rebasing: output[lineStart..<end]), as: UTF8.self)
-        lineStart = end
-        lastTokenStart = end
+        end = lineStart
+        lastTokenStart = lineStart
         lastTokenKept = false
         return line
     }
