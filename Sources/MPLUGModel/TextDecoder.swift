@@ -161,11 +161,15 @@ struct TextDecoder: Sendable {
     }
 
     /// An empty cache for decoding against `memory`, with the memory K|V of every layer computed once
-    /// (the layers' projections run concurrently, each on one thread).
+    /// (large projections run concurrently, one layer per core).
     func makeCache(memory: DecoderMemory, memoryRow: [Int]) -> DecoderCache {
-        DecoderCache(selfKeyValues: layers.map { KeyValueCache(rows: memoryRow.count, width: 2 * $0.attention.width) },
-                     memoryKeyValues: parallelTasksMap(layers) { $0.crossAttention!.memoryKeyValues(memory.states) },
-                     memoryBias: memory.bias, memoryRow: memoryRow)
+        // Multiply-adds of one layer's K|V projection: memory elements × K|V width.
+        let projectionWork = memory.states.count * (layers.first?.crossAttention?.keyValue?.outWidth ?? 0)
+        let memoryKeyValues = parallelTasksMap(layers, workPerItem: projectionWork) {
+            $0.crossAttention!.memoryKeyValues(memory.states)
+        }
+        return DecoderCache(selfKeyValues: layers.map { KeyValueCache(rows: memoryRow.count, width: 2 * $0.attention.width) },
+                            memoryKeyValues: memoryKeyValues, memoryBias: memory.bias, memoryRow: memoryRow)
     }
 
     /// Logits `[rows, V]` of the next token after feeding `tokens` (one per row) at position

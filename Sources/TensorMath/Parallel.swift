@@ -122,8 +122,12 @@ func parallelTasks(count: Int, workers: Int, _ body: (_ task: Int, _ worker: Int
 /// `transform` applied to every element of `items`, the elements spread over the cores through
 /// `parallelTasks` (so each one's matrix products run on one OpenBLAS thread): for a few large
 /// independent products, e.g. one projection per layer (many small items: `Metrics.concurrentMap`,
-/// which hands out chunks). Results are in the order of `items`.
-public func parallelTasksMap<Item, Result>(_ items: [Item], _ transform: (Item) -> Result) -> [Result] {
+/// which hands out chunks). `workPerItem` (e.g. multiply-adds) below 2²² in total runs the items
+/// in order on the calling thread, where the hand-off would cost more than it saves. Results are
+/// in the order of `items`.
+public func parallelTasksMap<Item, Result>(_ items: [Item], workPerItem: Int,
+                                           _ transform: (Item) -> Result) -> [Result] {
+    if items.count * workPerItem < 1 << 22 { return items.map(transform) }
     var results = [Result?](repeating: nil, count: items.count)
     results.withUnsafeMutableBufferPointer { slots in
         let slots = slots   // each task writes only its own slot

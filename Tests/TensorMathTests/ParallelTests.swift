@@ -33,8 +33,10 @@ final class ParallelTests: XCTestCase {
 
     func testParallelTasksMapKeepsTheOrderOfItsItems() {
         let items = Array(0..<37)
-        XCTAssertEqual(parallelTasksMap(items) { $0 * $0 + 1 }, items.map { $0 * $0 + 1 })
-        XCTAssertEqual(parallelTasksMap([Int]()) { $0 }, [])
+        for work in [1, 1 << 22] {   // inline, and through parallelTasks
+            XCTAssertEqual(parallelTasksMap(items, workPerItem: work) { $0 * $0 + 1 }, items.map { $0 * $0 + 1 })
+            XCTAssertEqual(parallelTasksMap([Int](), workPerItem: work) { $0 }, [])
+        }
     }
 }
 
