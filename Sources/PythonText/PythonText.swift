@@ -47,17 +47,7 @@ public enum PythonText {
 
     /// `str.split()` with no argument: runs of whitespace separate words; no empty words.
     public static func split(_ text: [Unicode.Scalar]) -> [[Unicode.Scalar]] {
-        var words: [[Unicode.Scalar]] = []
-        var current: [Unicode.Scalar] = []
-        for scalar in text {
-            if isWhitespace(scalar) {
-                if !current.isEmpty { words.append(current); current = [] }
-            } else {
-                current.append(scalar)
-            }
-        }
-        if !current.isEmpty { words.append(current) }
-        return words
+        text.split(whereSeparator: isWhitespace).map(Array.init)
     }
 
     /// `str.lower()`: the full lower-case mapping of each code point, with Python's

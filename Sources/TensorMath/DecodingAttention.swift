@@ -9,9 +9,9 @@ import Foundation
 /// are dominated by per-call overhead and strided reads of one head's columns, this reads every
 /// key row once for all heads and all query rows of a group (`cskinny_attention_scores`), then
 /// sums the value rows head by head with the sums held in registers (`cskinny_attention_values`);
-/// the heads are split over the cores when the group is large. Shapes, `keyBias` (`[key batches, Lk]`, added after scaling) and
-/// `keyBatch` (query batch `b` reads key batch `keyBatch[b]`, identity if nil) as in
-/// `multiHeadAttention`. Returns `[B, Lq, heads·headDim]`.
+/// the heads are split over the cores when the group is large. Shapes, `keyBias` (`[key batches,
+/// Lk]`, added after scaling) and `keyBatch` (query batch `b` reads key batch `keyBatch[b]`,
+/// identity if nil) as in `multiHeadAttention`. Returns `[B, Lq, heads·headDim]`.
 public func decodingAttention(query: HeadBlock, key: HeadBlock, value: HeadBlock, heads: Int, headDim: Int,
                               keyBias: Tensor? = nil, keyBatch: [Int]? = nil) -> Tensor {
     let batch = query.batch, lq = query.length, lk = key.length, width = heads * headDim

@@ -54,7 +54,13 @@ public struct PTBTokenizer: Sendable {
     /// has the same groups (for example `[references per image, [candidates]]`).
     public func tokenize(groupedBatches: [[[String]]]) -> [[[String]]] {
         let total = groupedBatches.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }
-        return tokenize(groupedBatches: groupedBatches, chunks: min(4 * ProcessInfo.processInfo.activeProcessorCount, total / 2048))
+        return tokenize(groupedBatches: groupedBatches, chunks: PTBTokenizer.runCount(captions: total))
+    }
+
+    /// Concurrent runs for `captions` captions (lexing, and building the text): more runs than
+    /// cores, so a core busy with other work holds up less; none below 2048 captions per run.
+    static func runCount(captions: Int) -> Int {
+        max(1, min(4 * ProcessInfo.processInfo.activeProcessorCount, captions / 2048))
     }
 
     /// `tokenize(_:)` with the batch split into `chunks` runs of captions tokenized in parallel.
@@ -292,8 +298,7 @@ public struct PTBTokenizer: Sendable {
             }
             starts[total] = end
             let units = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: max(1, end))
-            // More runs than cores: a core that is busy with other work then holds up less of the text.
-            let runCount = max(1, min(4 * ProcessInfo.processInfo.activeProcessorCount, total / 2048))
+            let runCount = PTBTokenizer.runCount(captions: total)
             var usedByRun = [[Bool]](repeating: [], count: runCount)
             usedByRun.withUnsafeMutableBufferPointer { usedByRun in
                 let usedByRun = usedByRun
@@ -396,8 +401,7 @@ public struct PTBTokenizer: Sendable {
 private struct LineBuilder {
     /// Room for the longest line; each line is written from the start.
     private let output: UnsafeMutableBufferPointer<UInt8>
-    /// Where the current line starts (always 0) and ends in `output`.
-    private let lineStart = 0
+    /// Where the current line ends in `output` (it starts at 0).
     private var end = 0
     /// Where the last kept token starts in `output`.
     private var lastTokenStart = 0
@@ -486,7 +490,7 @@ private struct LineBuilder {
                 return true
             }
         }
-        var out = end + (end > lineStart ? 1 : 0)
+        var out = end + (end > 0 ? 1 : 0)
         for k in start..<tokenEnd {
             let unit = text[k]
             guard unit < 0x80 else { return false }
@@ -500,7 +504,7 @@ private struct LineBuilder {
 
     /// Starts a kept token: a separating space if needed.
     private mutating func beginKeptToken() {
-        if end > lineStart { output[end] = 0x20; end += 1 }
+        if end > 0 { output[end] = 0x20; end += 1 }
         lastTokenStart = end
         lastTokenKept = true
     }
@@ -522,14 +526,14 @@ private struct LineBuilder {
             let units = Array(String(stripped).utf16)
             end = lastTokenStart
             if units.isEmpty || PTBTokenText.isFilteredPunctuation(units) {
-                if end > lineStart { end -= 1 }   // the separating space
+                if end > 0 { end -= 1 }   // the separating space
             } else {
                 write(String(stripped).utf8)
             }
         }
-        let line = String(decoding: UnsafeBufferPointer(rebasing: output[lineStart..<end]), as: UTF8.self)
-        end = lineStart
-        lastTokenStart = lineStart
+        let line = String(decoding: UnsafeBufferPointer(rebasing: output[..<end]), as: UTF8.self)
+        end = 0
+        lastTokenStart = 0
         lastTokenKept = false
         return line
     }

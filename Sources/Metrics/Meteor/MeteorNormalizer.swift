@@ -123,17 +123,7 @@ public struct MeteorNormalizer: Sendable {
     /// Rebuilds the line token by token, splitting a final period unless the word is a nonbreaking prefix,
     /// is followed by a lowercase word, or (numeric-only prefixes) by a number. Dotted acronyms lose their dots.
     private func splitFinalPeriods(_ s: [UInt32]) -> [UInt32] {
-        var words: [[UInt32]] = []
-        var current: [UInt32] = []
-        for c in s {
-            if isTokenizerDelimiter(c) {
-                if !current.isEmpty { words.append(current); current = [] }
-            } else {
-                current.append(c)
-            }
-        }
-        if !current.isEmpty { words.append(current) }
-
+        let words = s.split(whereSeparator: isTokenizerDelimiter).map(Array.init)
         var out: [UInt32] = []
         for (i, word) in words.enumerated() {
             let utf16Length = word.reduce(0) { $0 + ($1 > 0xFFFF ? 2 : 1) }
