@@ -16,7 +16,7 @@ import Metrics
 /// * `diagnostics.bleu_totalcomps`: summed BLEU counts (what `Bleu` prints with `verbose=1`).
 /// * `diagnostics.meteor_segment_stats`: per image, the 23 METEOR statistics as the jar prints them.
 /// * `stats`: per-image sufficient statistics: `Bleu` counts, `METEOR` statistics, `ROUGE_L` values, and for `CIDEr`
-///   the tokenized captions (`TokenizedCaption(_:).ngrams` gives their n-gram counts and
+///   the tokenized captions (`NGramCounts(caption:)` gives their n-gram counts and
 ///   `CiderD.documentFrequencies(of:)` the document frequencies); for `SPICE-lite`, per category
 ///   (`All`, `Object`, …) the tuple counts `true_positives`, `candidate_tuples`, `reference_tuples`
 ///   (`SpiceLiteStats`; `SpiceLiteResult` rescores any resample of them).

@@ -95,9 +95,7 @@ public struct CocoCaptionTask: Sendable {
             let batches = tokenizer.tokenize(groupedBatches: [set.references, [set.candidates]])
             return (batches[0], batches[1][0])
         }
-        let samples = timings.measure("encode") {
-            concurrentMap(Array(zip(candidates, references))) { CaptionSample(candidate: $0, references: $1) }
-        }
+        let samples = zip(candidates, references).map { CaptionSample(candidate: $0, references: $1) }
         var evaluation = CocoCaptionEvaluation(imageIDs: set.imageIDs, tokenizedReferences: references,
                                                tokenizedCandidates: candidates)
         let itemIDs = set.imageIDs.map(\.description)

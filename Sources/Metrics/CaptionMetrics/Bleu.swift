@@ -14,34 +14,48 @@ public struct Bleu: CaptionMetric {
     public var scoreNames: [String] { ["Bleu_1", "Bleu_2", "Bleu_3", "Bleu_4"] }
 
     public func imageStats(_ sample: CaptionSample) -> BleuCounts {
-        let candidate = sample.candidate.ngrams
-        let testLength = candidate.tokenCount
-        var closest = Int.max
-        for reference in sample.references {
-            let length = reference.ngrams.tokenCount
-            let (d, best) = (abs(length - testLength), abs(closest - testLength))
-            if d < best || (d == best && length < closest) { closest = length }
-        }
-        var correct = SIMD4<Int>()
-        for order in 1...NGramCounts.maxOrder {
-            var clipped = 0
-            for j in candidate.range(ofOrder: order) {
-                let key = candidate.keys[j]
-                var maxReferenceCount: Int32 = 0
+        NGramCounts.withCounts(ofCaption: sample.candidate) { candidate in
+            let testLength = candidate.tokenCount
+            var closest = Int.max
+            // Per order, bit k set when a candidate n-gram has low bits k: most reference n-grams
+            // are ruled out without a search.
+            var candidateBits = SIMD4<UInt64>()
+            for order in 1...NGramCounts.maxOrder {
+                for j in candidate.range(ofOrder: order) { candidateBits[order - 1] |= 1 << (candidate.keys[j] & 63) }
+            }
+            // The largest count of each candidate n-gram in any one reference.
+            let correct = withUnsafeTemporaryAllocation(of: Int32.self, capacity: candidate.keys.count) { maxReferenceCount in
+                maxReferenceCount.initialize(repeating: 0)
                 for reference in sample.references {
-                    let ngrams = reference.ngrams
-                    for r in ngrams.range(ofOrder: order) where ngrams.keys[r] == key {
-                        maxReferenceCount = max(maxReferenceCount, ngrams.counts[r])
-                        break
+                    NGramCounts.withCounts(ofCaption: reference) { reference in
+                        let length = reference.tokenCount
+                        let (d, best) = (abs(length - testLength), abs(closest - testLength))
+                        if d < best || (d == best && length < closest) { closest = length }
+                        for order in 1...NGramCounts.maxOrder {
+                            let candidateRange = candidate.range(ofOrder: order)
+                            for r in reference.range(ofOrder: order) {
+                                let key = reference.keys[r]
+                                guard candidateBits[order - 1] & (1 << (key & 63)) != 0 else { continue }
+                                for j in candidateRange where candidate.keys[j] == key {
+                                    maxReferenceCount[j] = max(maxReferenceCount[j], reference.counts[r])
+                                    break
+                                }
+                            }
+                        }
                     }
                 }
-                clipped += Int(min(maxReferenceCount, candidate.counts[j]))
+                var clipped = SIMD4<Int>()
+                for order in 1...NGramCounts.maxOrder {
+                    for j in candidate.range(ofOrder: order) {
+                        clipped[order - 1] += Int(min(maxReferenceCount[j], candidate.counts[j]))
+                    }
+                }
+                return clipped
             }
-            correct[order - 1] = clipped
+            let guess = SIMD4<Int>(max(0, testLength), max(0, testLength - 1), max(0, testLength - 2), max(0, testLength - 3))
+            return BleuCounts(testLength: testLength, referenceLength: closest == Int.max ? 0 : closest,
+                              guess: guess, correct: correct)
         }
-        let guess = SIMD4<Int>(max(0, testLength), max(0, testLength - 1), max(0, testLength - 2), max(0, testLength - 3))
-        return BleuCounts(testLength: testLength, referenceLength: closest == Int.max ? 0 : closest,
-                          guess: guess, correct: correct)
     }
 
     public func scores(_ stats: [BleuCounts]) -> CaptionScores {

@@ -1,15 +1,16 @@
 import Dispatch
 
-/// One image's candidate caption and its reference captions, already tokenized.
+/// One image's candidate caption and its reference captions, already tokenized (tokens
+/// separated by spaces, as `PTBTokenizer` returns them). Each metric reads from them what it needs
+/// (`TokenFingerprints`, `NGramCounts`).
 public struct CaptionSample: Sendable {
-    public let candidate: TokenizedCaption
+    public let candidate: String
     /// The references in annotation order (at least one).
-    public let references: [TokenizedCaption]
+    public let references: [String]
 
-    /// `candidate` and `references` are tokenized strings (space-separated tokens).
     public init(candidate: String, references: [String]) {
-        self.candidate = TokenizedCaption(candidate)
-        self.references = references.map(TokenizedCaption.init)
+        self.candidate = candidate
+        self.references = references
     }
 }
 

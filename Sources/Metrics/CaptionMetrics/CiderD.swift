@@ -25,7 +25,8 @@ public struct CiderD: CaptionMetric {
     public var scoreNames: [String] { ["CIDEr"] }
 
     public func imageStats(_ sample: CaptionSample) -> CiderImageStats {
-        CiderImageStats(candidate: sample.candidate.ngrams, references: sample.references.map(\.ngrams))
+        CiderImageStats(candidate: NGramCounts(caption: sample.candidate),
+                        references: sample.references.map(NGramCounts.init(caption:)))
     }
 
     /// The document frequencies of the references of `stats` (each image counts once per n-gram).
@@ -128,7 +129,7 @@ private struct CiderCorpus {
             maxCaptionNGrams = max(maxCaptionNGrams, ngrams.keys.count)
             for order in 0..<orders {
                 start[order][caption] = Int32(totals[order])
-                totals[order] += Int(ngrams.orderStarts[order + 1] - ngrams.orderStarts[order])
+                totals[order] += ngrams.range(ofOrder: order + 1).count
             }
             caption += 1
         }

@@ -7,7 +7,7 @@ extension MeteorScorer: CaptionMetric {
     public var scoreNames: [String] { ["METEOR"] }
 
     public func imageStats(_ sample: CaptionSample) -> MeteorStats {
-        segmentStats(candidate: sample.candidate.text, references: sample.references.map(\.text))
+        segmentStats(candidate: sample.candidate, references: sample.references)
     }
 
     public func scores(_ stats: [MeteorStats]) -> CaptionScores {

@@ -14,39 +14,41 @@ public struct RougeL: CaptionMetric {
 
     /// The image's ROUGE-L value (the per-image value is its own sufficient statistic).
     public func imageStats(_ sample: CaptionSample) -> Double {
-        let candidate = sample.candidate.spaceSeparatedTokens
-        var bestPrecision = 0.0, bestRecall = 0.0
-        var row: [Int32] = []
-        for reference in sample.references {
-            let tokens = reference.spaceSeparatedTokens
-            let lcs = Double(Self.longestCommonSubsequence(tokens, candidate, row: &row))
-            bestPrecision = max(bestPrecision, lcs / Double(candidate.count))
-            bestRecall = max(bestRecall, lcs / Double(tokens.count))
+        TokenFingerprints.withSpaceSplit(sample.candidate) { candidate in
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: candidate.count + 1) { row in
+                var bestPrecision = 0.0, bestRecall = 0.0
+                for reference in sample.references {
+                    TokenFingerprints.withSpaceSplit(reference) { reference in
+                        let lcs = Double(Self.longestCommonSubsequence(reference, candidate, row: row))
+                        bestPrecision = max(bestPrecision, lcs / Double(candidate.count))
+                        bestRecall = max(bestRecall, lcs / Double(reference.count))
+                    }
+                }
+                guard bestPrecision != 0, bestRecall != 0 else { return 0 }
+                let betaSquared = Self.beta * Self.beta
+                return ((1 + betaSquared) * bestPrecision * bestRecall) / (bestRecall + betaSquared * bestPrecision)
+            }
         }
-        guard bestPrecision != 0, bestRecall != 0 else { return 0 }
-        let betaSquared = Self.beta * Self.beta
-        return ((1 + betaSquared) * bestPrecision * bestRecall) / (bestRecall + betaSquared * bestPrecision)
     }
 
     public func scores(_ stats: [Double]) -> CaptionScores {
         CaptionScores(names: scoreNames, corpus: [numpyMean(stats)], perImage: stats.map { [$0] })
     }
 
-    /// Length of the longest common subsequence of two token sequences (one DP row, reused).
-    static func longestCommonSubsequence(_ a: [UInt64], _ b: [UInt64], row: inout [Int32]) -> Int {
+    /// Length of the longest common subsequence of two token sequences (one DP row, `b.count + 1`
+    /// long, reused).
+    static func longestCommonSubsequence(_ a: UnsafeBufferPointer<UInt64>, _ b: UnsafeBufferPointer<UInt64>,
+                                         row lengths: UnsafeMutableBufferPointer<Int32>) -> Int {
         guard !a.isEmpty, !b.isEmpty else { return 0 }
-        row.removeAll(keepingCapacity: true)
-        row.append(contentsOf: repeatElement(0, count: b.count + 1))
-        return row.withUnsafeMutableBufferPointer { lengths in
-            for x in a {
-                var diagonal: Int32 = 0   // lengths[j-1] of the previous row
-                for j in 1...b.count {
-                    let above = lengths[j]
-                    lengths[j] = x == b[j - 1] ? diagonal + 1 : max(above, lengths[j - 1])
-                    diagonal = above
-                }
+        lengths.initialize(repeating: 0)
+        for x in a {
+            var diagonal: Int32 = 0   // lengths[j-1] of the previous row
+            for j in 1...b.count {
+                let above = lengths[j]
+                lengths[j] = x == b[j - 1] ? diagonal + 1 : max(above, lengths[j - 1])
+                diagonal = above
             }
-            return Int(lengths[b.count])
         }
+        return Int(lengths[b.count])
     }
 }

@@ -13,7 +13,7 @@ final class CiderFixedFrequencyTests: XCTestCase {
         // The same frequencies by n-gram string, for the direct formula.
         var stringFrequencies: [[String]: Double] = [:]
         for sample in first {
-            for ngram in Set(sample.references.flatMap { ngrams($0.text) }) { stringFrequencies[ngram, default: 0] += 1 }
+            for ngram in Set(sample.references.flatMap { ngrams($0) }) { stringFrequencies[ngram, default: 0] += 1 }
         }
         let referenceLength = log(Double(first.count))
         for (i, sample) in second.enumerated() {
@@ -41,10 +41,10 @@ final class CiderFixedFrequencyTests: XCTestCase {
             }
             return (vec, norm.map { $0.squareRoot() }, length)
         }
-        let candidate = vector(sample.candidate.text)
+        let candidate = vector(sample.candidate)
         var total = [0.0, 0, 0, 0]
         for reference in sample.references {
-            let ref = vector(reference.text)
+            let ref = vector(reference)
             let delta = Double(candidate.length - ref.length)
             for n in 0..<4 {
                 var value = 0.0
