@@ -47,6 +47,23 @@ final class MeteorScorerTests: XCTestCase {
         }
     }
 
+    /// The whole-set path (one lexicon for all images, built in chunks) gives each image the statistics
+    /// of scoring it alone, for a random subset of images in random order.
+    func testAllImagesAtOnceEqualsOneAtATime() throws {
+        let scorer = try scorer()
+        let fixture = try MeteorFixture(set: "coco_karpathy_magic_2000")
+        let ids = fixture.imageOrder.shuffled().prefix(1500)
+        let samples = try ids.map { id in
+            let input = try XCTUnwrap(fixture.inputs[id])
+            return CaptionSample(candidate: input.candidate, references: input.references)
+        }
+        let together = scorer.imageStats(of: samples)
+        XCTAssertEqual(together.count, samples.count)
+        for (k, sample) in samples.enumerated() {
+            XCTAssertEqual(together[k], scorer.imageStats(sample), "image \(ids[ids.startIndex + k])")
+        }
+    }
+
     /// nocaps (10 references per image): per-image METEOR within 1e-9 on at least 99.5% of the images and the
     /// corpus METEOR of each domain (scored as its own subset) within 1e-4.
     func testNocapsParity() throws {

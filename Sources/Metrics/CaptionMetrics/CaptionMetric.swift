@@ -26,8 +26,17 @@ public protocol CaptionMetric: Sendable {
     var scoreNames: [String] { get }
     /// The statistics of one image.
     func imageStats(_ sample: CaptionSample) -> ImageStats
+    /// The statistics of every image, in order; equal to `samples.map(imageStats)`. The default
+    /// computes them in parallel chunks; a metric that shares work across images overrides it.
+    func imageStats(of samples: [CaptionSample]) -> [ImageStats]
     /// Corpus and per-image scores of a list of images (repeats allowed), in list order.
     func scores(_ stats: [ImageStats]) -> CaptionScores
+}
+
+extension CaptionMetric {
+    public func imageStats(of samples: [CaptionSample]) -> [ImageStats] {
+        concurrentMap(samples, imageStats)
+    }
 }
 
 /// Scores of one caption metric: one corpus value and one value per image for each score name.
@@ -70,7 +79,7 @@ public struct CaptionMetricStats<Metric: CaptionMetric>: ResamplableScores, Send
     /// Computes the statistics of every sample (images in parallel chunks; the result does not
     /// depend on the number of threads).
     public init(metric: Metric, itemIDs: [String], samples: [CaptionSample]) {
-        self.init(metric: metric, itemIDs: itemIDs, images: concurrentMap(samples, metric.imageStats))
+        self.init(metric: metric, itemIDs: itemIDs, images: metric.imageStats(of: samples))
     }
 
     public var itemCount: Int { images.count }

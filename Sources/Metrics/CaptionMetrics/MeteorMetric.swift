@@ -10,6 +10,12 @@ extension MeteorScorer: CaptionMetric {
         segmentStats(candidate: sample.candidate, references: sample.references)
     }
 
+    /// All images at once: each distinct word's features (stem, synsets, paraphrase id) are
+    /// looked up once for the whole set instead of once per image.
+    public func imageStats(of samples: [CaptionSample]) -> [MeteorStats] {
+        segmentStats(candidates: samples.map(\.candidate), references: samples.map(\.references))
+    }
+
     public func scores(_ stats: [MeteorStats]) -> CaptionScores {
         CaptionScores(names: scoreNames, corpus: [score(MeteorStats.corpus(stats))], perImage: stats.map { [score($0)] })
     }

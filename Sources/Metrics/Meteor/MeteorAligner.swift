@@ -22,7 +22,8 @@ struct MeteorWordFeatures {
 }
 
 /// The words of all sentences of a scoring run, numbered, with their features and the paraphrase-table bigram
-/// ranges they need, computed once (captions repeat words a lot).
+/// ranges they need, computed once (captions repeat words a lot). Built in parallel chunks of sentences; the
+/// word numbers depend on the chunking (fixed), not on the number of threads, and never on the results.
 struct MeteorLexicon {
     /// The sentences given to `init`, as word numbers.
     let sentences: [[Int32]]
@@ -30,28 +31,49 @@ struct MeteorLexicon {
     /// All words' synsets back to back; word `w`'s are `synsetStorage[synsetRanges[w]]`.
     let synsetStorage: [Int32]
     let synsetRanges: [Range<Int>]
-    let bigrams: [MeteorParaphrases.Bigram: Range<Int>]
+    let bigrams: MeteorBigramRanges
+
+    /// Sentences per chunk of the parallel passes.
+    private static let chunkSize = 1024
 
     init(sentences tokenSentences: [[String]], resources: MeteorResources) {
+        // Each chunk numbers its own words; the chunks' word lists are then merged in chunk order
+        // (a few thousand dictionary operations per chunk instead of one per token).
+        let chunks = (0..<((tokenSentences.count + Self.chunkSize - 1) / Self.chunkSize)).map {
+            ($0 * Self.chunkSize)..<min(tokenSentences.count, ($0 + 1) * Self.chunkSize)
+        }
+        let numbered = concurrentResults(chunks.count) { c -> (words: [String], sentences: [[Int32]]) in
+            var numbers: [String: Int32] = [:]
+            var words: [String] = []
+            let sentences = tokenSentences[chunks[c]].map { sentence in
+                sentence.map { token in
+                    if let n = numbers[token] { return n }
+                    let n = Int32(words.count)
+                    numbers[token] = n
+                    words.append(token)
+                    return n
+                }
+            }
+            return (words, sentences)
+        }
         var numbers: [String: Int32] = [:]
         var words: [String] = []
-        sentences = tokenSentences.map { sentence in
-            sentence.map { token in
-                if let n = numbers[token] { return n }
+        let globalNumbers = numbered.map { chunk in
+            chunk.words.map { word in
+                if let n = numbers[word] { return n }
                 let n = Int32(words.count)
-                numbers[token] = n
-                words.append(token)
+                numbers[word] = n
+                words.append(word)
                 return n
             }
         }
-        var computed = [MeteorWordFeatures?](repeating: nil, count: words.count)
-        computed.withUnsafeMutableBufferPointer { out in
-            let out = out
-            concurrentChunks(words.count) { range in
-                for i in range { out[i] = MeteorWordFeatures(words[i], resources: resources) }
-            }
-        }
-        features = computed.compactMap { $0 }
+        sentences = concurrentResults(chunks.count) { c in
+            numbered[c].sentences.map { $0.map { globalNumbers[c][Int($0)] } }
+        }.flatMap { $0 }
+
+        features = concurrentResults((words.count + 63) / 64) { c in
+            words[(c * 64)..<min(words.count, (c + 1) * 64)].map { MeteorWordFeatures($0, resources: resources) }
+        }.flatMap { $0 }
         var storage: [Int32] = [], ranges: [Range<Int>] = []
         for f in features {
             ranges.append(storage.count..<(storage.count + f.synsets.count))
@@ -59,17 +81,22 @@ struct MeteorLexicon {
         }
         synsetStorage = storage
         synsetRanges = ranges
-        var bigrams: [MeteorParaphrases.Bigram: Range<Int>] = [:]
-        for sentence in sentences where sentence.count > 1 {
-            for k in 1..<sentence.count {
-                let bigram = MeteorParaphrases.Bigram(first: features[Int(sentence[k - 1])].paraphraseID,
-                                                      second: features[Int(sentence[k])].paraphraseID)
-                if bigram.first >= 0, bigram.second >= 0, bigrams[bigram] == nil {
-                    bigrams[bigram] = resources.paraphrases.secondWordRange(bigram)
+
+        // The distinct bigrams of known paraphrase words: per chunk, then merged.
+        let (sentences, features) = (sentences, features)
+        let chunkBigrams = concurrentResults(chunks.count) { c -> [MeteorParaphrases.Bigram] in
+            var seen = Set<MeteorParaphrases.Bigram>()
+            var found: [MeteorParaphrases.Bigram] = []
+            for sentence in sentences[chunks[c]] where sentence.count > 1 {
+                for k in 1..<sentence.count {
+                    let bigram = MeteorParaphrases.Bigram(first: features[Int(sentence[k - 1])].paraphraseID,
+                                                          second: features[Int(sentence[k])].paraphraseID)
+                    if bigram.first >= 0, bigram.second >= 0, seen.insert(bigram).inserted { found.append(bigram) }
                 }
             }
+            return found
         }
-        self.bigrams = bigrams
+        bigrams = MeteorBigramRanges(chunkBigrams.flatMap { $0 }, paraphrases: resources.paraphrases)
     }
 
     /// True when words `a` and `b` share a synset.
@@ -119,6 +146,47 @@ func concurrentChunks(_ count: Int, _ body: (Range<Int>) -> Void) {
     let chunk = 64
     let chunks = (count + chunk - 1) / chunk
     DispatchQueue.concurrentPerform(iterations: chunks) { c in body((c * chunk)..<min(count, (c + 1) * chunk)) }
+}
+
+/// `(0..<count).map(body)`, computed on all cores; the result is in order.
+func concurrentResults<R>(_ count: Int, _ body: (Int) -> R) -> [R] {
+    var results = [R?](repeating: nil, count: count)
+    results.withUnsafeMutableBufferPointer { out in
+        let out = out
+        DispatchQueue.concurrentPerform(iterations: count) { out[$0] = body($0) }
+    }
+    return results.map { $0! }
+}
+
+/// `MeteorParaphrases.secondWordRange` of every distinct bigram of a scoring run, computed once (in
+/// parallel) and looked up through a `FingerprintTable`.
+struct MeteorBigramRanges {
+    private var table: FingerprintTable
+    private let ranges: [Range<Int>]
+
+    /// `bigrams` may repeat; each distinct one is looked up once.
+    init(_ bigrams: [MeteorParaphrases.Bigram], paraphrases: MeteorParaphrases) {
+        var table = FingerprintTable(minimumCapacity: bigrams.count)
+        var distinct: [MeteorParaphrases.Bigram] = []
+        for bigram in bigrams where table.insert(Self.key(bigram), nextID: Int32(distinct.count)) == Int32(distinct.count) {
+            distinct.append(bigram)
+        }
+        self.table = table
+        ranges = concurrentResults((distinct.count + 1023) / 1024) { c in
+            distinct[(c * 1024)..<min(distinct.count, (c + 1) * 1024)].map(paraphrases.secondWordRange)
+        }.flatMap { $0 }
+    }
+
+    /// The precomputed range of `bigram`, or nil when it was not given to `init`.
+    @inline(__always)
+    func range(_ bigram: MeteorParaphrases.Bigram) -> Range<Int>? {
+        let id = table.find(Self.key(bigram))
+        return id < 0 ? nil : ranges[Int(id)]
+    }
+
+    private static func key(_ bigram: MeteorParaphrases.Bigram) -> UInt64 {
+        TokenFingerprints.mix(UInt64(UInt32(bitPattern: bigram.first)) << 32 | UInt64(UInt32(bitPattern: bigram.second)))
+    }
 }
 
 /// A candidate match: reference words `start ..< start+length` with test words `matchStart ..< matchStart+matchLength`.

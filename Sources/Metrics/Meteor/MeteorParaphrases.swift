@@ -40,7 +40,7 @@ struct MeteorParaphrases {
 
     /// The entries whose reference phrase equals `words[start ..< start+length]`, ordered by length then file
     /// order (the jar's `getReferencePaths`). `bigrams` may hold precomputed `secondWordRange` results.
-    func phrases(in words: [Int32], from start: Int, bigrams: [Bigram: Range<Int>] = [:]) -> [Phrase] {
+    func phrases(in words: [Int32], from start: Int, bigrams: MeteorBigramRanges? = nil) -> [Phrase] {
         var found: [Phrase] = []
         let first = words[start]
         guard first >= 0, Int(first) + 1 < firstWordStart.count else { return found }
@@ -56,7 +56,7 @@ struct MeteorParaphrases {
             let next = words[start + depth]
             if next < 0 { break }
             let range = depth == 1
-                ? bigrams[Bigram(first: first, second: next)] ?? narrow(lo..<hi, position: 1, to: next)
+                ? bigrams?.range(Bigram(first: first, second: next)) ?? narrow(lo..<hi, position: 1, to: next)
                 : narrow(lo..<hi, position: depth, to: next)
             lo = range.lowerBound; hi = range.upperBound
             depth += 1

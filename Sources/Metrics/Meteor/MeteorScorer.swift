@@ -40,6 +40,13 @@ public struct MeteorScorer: Sendable {
     /// (pycocoevalcap's `Meteor.compute_score`; the arrays must have equal length). Work is spread over all
     /// cores; results are in input order and do not depend on the number of threads.
     public func evaluate(candidates: [String], references: [[String]]) -> (corpus: Double, perImage: [Double], stats: [MeteorStats]) {
+        let stats = segmentStats(candidates: candidates, references: references)
+        return (score(MeteorStats.corpus(stats)), stats.map(score), stats)
+    }
+
+    /// `segmentStats(candidate:references:)` of each image (parallel arrays; the shorter length is used),
+    /// with one lexicon for all images. Results are in input order and do not depend on the number of threads.
+    public func segmentStats(candidates: [String], references: [[String]]) -> [MeteorStats] {
         let count = min(candidates.count, references.count)
         var tokenized = [(candidate: [String], references: [[String]])](repeating: ([], []), count: count)
         tokenized.withUnsafeMutableBufferPointer { out in
@@ -64,8 +71,7 @@ public struct MeteorScorer: Sendable {
                 }
             }
         }
-        let corpus = score(MeteorStats.corpus(stats))
-        return (corpus, stats.map(score), stats)
+        return stats
     }
 
     /// The statistics against the best-scoring reference (the first one on ties).
