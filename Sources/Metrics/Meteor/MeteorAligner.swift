@@ -11,6 +11,8 @@ struct MeteorWordFeatures {
     /// Paraphrase-table word id (-1 = unknown).
     var paraphraseID: Int32
     var isFunctionWord: Bool
+    /// The paraphrase-table entries whose reference phrase is this word alone.
+    var oneWordPhrases: [MeteorParaphrases.Phrase]
 
     init(_ word: String, resources: MeteorResources) {
         hash = javaHashCode(word)
@@ -18,6 +20,7 @@ struct MeteorWordFeatures {
         synsets = resources.synonyms.synsetIDs(for: word)
         paraphraseID = resources.paraphrases.wordID(word)
         isFunctionWord = resources.functionWords.contains(word.lowercased())
+        oneWordPhrases = resources.paraphrases.oneWordPhrases(paraphraseID)
     }
 }
 
@@ -115,7 +118,8 @@ struct MeteorLexicon {
 }
 
 /// One sentence as METEOR's matchers see it: its words' features (struct of arrays) and, for each start
-/// position, the paraphrase-table phrases found there.
+/// position, the paraphrase-table phrases of two or more words found there (the one-word phrases are the
+/// word's, in the lexicon).
 struct MeteorSentence {
     /// Word numbers in the lexicon.
     var words: [Int32] = []
@@ -123,8 +127,8 @@ struct MeteorSentence {
     var stemHashes: [Int32] = []
     var paraphraseIDs: [Int32] = []
     var isFunctionWord: [Bool] = []
-    /// The paraphrase-table phrases starting at each position.
-    var phrasesAt: [[MeteorParaphrases.Phrase]] = []
+    /// The paraphrase-table phrases of two or more words starting at each position.
+    var longerPhrasesAt: [[MeteorParaphrases.Phrase]] = []
 
     var count: Int { words.count }
 
@@ -137,7 +141,7 @@ struct MeteorSentence {
             paraphraseIDs.append(f.paraphraseID)
             isFunctionWord.append(f.isFunctionWord)
         }
-        phrasesAt = words.indices.map { paraphrases.phrases(in: paraphraseIDs, from: $0, bigrams: lexicon.bigrams) }
+        longerPhrasesAt = words.indices.map { paraphrases.longerPhrases(in: paraphraseIDs, from: $0, bigrams: lexicon.bigrams) }
     }
 }
 
@@ -282,15 +286,23 @@ struct MeteorAligner {
     /// whose paraphrase occurs in `target`, in the jar's order (source position, phrase, target position).
     private func paraphraseOccurrences(from source: MeteorSentence, in target: MeteorSentence,
                                        _ found: (Int, Int, Int, Int) -> Void) {
+        // Bit k set when a target word's id has low bits k: most phrases are ruled out without a scan.
+        let targetBits = target.paraphraseIDs.reduce(UInt64(0)) { $0 | Self.bit($1) }
         for s in 0..<source.count {
-            for phrase in source.phrasesAt[s] {
+            func look(for phrase: MeteorParaphrases.Phrase) {
+                guard targetBits & Self.bit(phrase.paraphraseFirstWord) != 0 else { return }
                 for t in 0..<target.count where target.paraphraseIDs[t] == phrase.paraphraseFirstWord {
                     let words = paraphrases.paraphrase(phrase.entry)
                     if occurs(words, in: target.paraphraseIDs, at: t) { found(s, phrase.length, t, words.count) }
                 }
             }
+            lexicon.features[Int(source.words[s])].oneWordPhrases.forEach(look)
+            source.longerPhrasesAt[s].forEach(look)
         }
     }
+
+    @inline(__always)
+    private static func bit(_ id: Int32) -> UInt64 { 1 << (UInt64(UInt32(bitPattern: id)) & 63) }
 
     /// A partial path of the beam search over reference positions. The matches a path chooses are kept in a
     /// shared list (`Choice`, linked through `lastChoice`), so paths are small values that copy without allocating.

@@ -38,30 +38,51 @@ struct MeteorParaphrases {
         var paraphraseFirstWord: Int32
     }
 
-    /// The entries whose reference phrase equals `words[start ..< start+length]`, ordered by length then file
-    /// order (the jar's `getReferencePaths`). `bigrams` may hold precomputed `secondWordRange` results.
-    func phrases(in words: [Int32], from start: Int, bigrams: MeteorBigramRanges? = nil) -> [Phrase] {
+    // The jar's `getReferencePaths` at a sentence position: the entries whose reference phrase equals
+    // `words[start ..< start+length]`, ordered by length, then file order. It is split in two here: the one-word
+    // phrases depend on one word only (so they are looked up once per distinct word), the longer ones on the
+    // words that follow.
+
+    /// The entries whose reference phrase is the single word `word`, in file order.
+    func oneWordPhrases(_ word: Int32) -> [Phrase] {
+        guard word >= 0, Int(word) + 1 < firstWordStart.count else { return [] }
         var found: [Phrase] = []
-        let first = words[start]
-        guard first >= 0, Int(first) + 1 < firstWordStart.count else { return found }
-        var lo = Int(firstWordStart[Int(first)]), hi = Int(firstWordStart[Int(first) + 1])
-        var depth = 1
+        var entry = Int(firstWordStart[Int(word)])
+        let end = Int(firstWordStart[Int(word) + 1])
+        while entry < end && phraseLength(entry) == 1 {
+            found.append(phrase(entry, length: 1))
+            entry += 1
+        }
+        return found
+    }
+
+    /// The entries whose reference phrase equals `words[start ..< start+length]` for some length ≥ 2, ordered by
+    /// length then file order. `bigrams` may hold precomputed `secondWordRange` results.
+    func longerPhrases(in words: [Int32], from start: Int, bigrams: MeteorBigramRanges? = nil) -> [Phrase] {
+        var found: [Phrase] = []
+        guard start + 1 < words.count, words[start] >= 0, words[start + 1] >= 0 else { return found }
+        let bigram = Bigram(first: words[start], second: words[start + 1])
+        let range = bigrams?.range(bigram) ?? secondWordRange(bigram)
+        var lo = range.lowerBound, hi = range.upperBound
+        var depth = 2
         while lo < hi {
             // Entries in lo..<hi share the first `depth` words; those of exactly that length come first.
             while lo < hi && phraseLength(lo) == depth {
-                found.append(Phrase(length: depth, entry: Int32(lo), paraphraseFirstWord: paraphraseWords[Int(paraphraseOffsets[lo])]))
+                found.append(phrase(lo, length: depth))
                 lo += 1
             }
             guard start + depth < words.count, lo < hi else { break }
             let next = words[start + depth]
             if next < 0 { break }
-            let range = depth == 1
-                ? bigrams?.range(Bigram(first: first, second: next)) ?? narrow(lo..<hi, position: 1, to: next)
-                : narrow(lo..<hi, position: depth, to: next)
-            lo = range.lowerBound; hi = range.upperBound
+            let narrowed = narrow(lo..<hi, position: depth, to: next)
+            lo = narrowed.lowerBound; hi = narrowed.upperBound
             depth += 1
         }
         return found
+    }
+
+    private func phrase(_ entry: Int, length: Int) -> Phrase {
+        Phrase(length: length, entry: Int32(entry), paraphraseFirstWord: paraphraseWords[Int(paraphraseOffsets[entry])])
     }
 
     /// The entries whose reference phrase starts with the two words of `bigram`.
