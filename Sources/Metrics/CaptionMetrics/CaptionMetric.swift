@@ -1,5 +1,3 @@
-import Dispatch
-
 /// One image's candidate caption and its reference captions, already tokenized (tokens
 /// separated by spaces, as `PTBTokenizer` returns them). Each metric reads from them what it needs
 /// (`TokenFingerprints`, `NGramCounts`).
@@ -130,25 +128,4 @@ private func pairwiseSum(_ a: UnsafeBufferPointer<Double>, from start: Int, coun
     var half = n / 2
     half -= half % 8
     return pairwiseSum(a, from: start, count: half) + pairwiseSum(a, from: start + half, count: n - half)
-}
-
-/// Runs `body` on consecutive ranges (chunks of `chunkSize`) covering `0..<count`, concurrently.
-func concurrentChunks(_ count: Int, chunkSize: Int = 256, _ body: (Range<Int>) -> Void) {
-    let chunkCount = (count + chunkSize - 1) / chunkSize
-    DispatchQueue.concurrentPerform(iterations: chunkCount) { c in
-        body((c * chunkSize)..<min(count, (c + 1) * chunkSize))
-    }
-}
-
-/// `values.map(transform)`, computed in concurrent chunks; the result is in order.
-public func concurrentMap<T, R>(_ values: [T], _ transform: (T) -> R) -> [R] {
-    let chunkSize = 256
-    var chunks = [[R]](repeating: [], count: (values.count + chunkSize - 1) / chunkSize)
-    chunks.withUnsafeMutableBufferPointer { output in
-        let output = output
-        concurrentChunks(values.count, chunkSize: chunkSize) { range in
-            output[range.lowerBound / chunkSize] = values[range].map(transform)
-        }
-    }
-    return chunks.flatMap { $0 }
 }

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// The features of one word that METEOR's matchers compare.
 struct MeteorWordFeatures {
     /// `String.hashCode`: the exact matcher (and the "not already exact" tests) compare these.
@@ -74,9 +72,7 @@ struct MeteorLexicon {
             numbered[c].sentences.map { $0.map { globalNumbers[c][Int($0)] } }
         }.flatMap { $0 }
 
-        features = concurrentResults((words.count + 63) / 64) { c in
-            words[(c * 64)..<min(words.count, (c + 1) * 64)].map { MeteorWordFeatures($0, resources: resources) }
-        }.flatMap { $0 }
+        features = concurrentMap(words) { MeteorWordFeatures($0, resources: resources) }
         var storage: [Int32] = [], ranges: [Range<Int>] = []
         for f in features {
             ranges.append(storage.count..<(storage.count + f.synsets.count))
@@ -145,23 +141,6 @@ struct MeteorSentence {
     }
 }
 
-/// Runs `body` on consecutive chunks of 0..<count on all cores.
-func concurrentChunks(_ count: Int, _ body: (Range<Int>) -> Void) {
-    let chunk = 64
-    let chunks = (count + chunk - 1) / chunk
-    DispatchQueue.concurrentPerform(iterations: chunks) { c in body((c * chunk)..<min(count, (c + 1) * chunk)) }
-}
-
-/// `(0..<count).map(body)`, computed on all cores; the result is in order.
-func concurrentResults<R>(_ count: Int, _ body: (Int) -> R) -> [R] {
-    var results = [R?](repeating: nil, count: count)
-    results.withUnsafeMutableBufferPointer { out in
-        let out = out
-        DispatchQueue.concurrentPerform(iterations: count) { out[$0] = body($0) }
-    }
-    return results.map { $0! }
-}
-
 /// `MeteorParaphrases.secondWordRange` of every distinct bigram of a scoring run, computed once (in
 /// parallel) and looked up through a `FingerprintTable`.
 struct MeteorBigramRanges {
@@ -176,9 +155,7 @@ struct MeteorBigramRanges {
             distinct.append(bigram)
         }
         self.table = table
-        ranges = concurrentResults((distinct.count + 1023) / 1024) { c in
-            distinct[(c * 1024)..<min(distinct.count, (c + 1) * 1024)].map(paraphrases.secondWordRange)
-        }.flatMap { $0 }
+        ranges = concurrentMap(distinct, paraphrases.secondWordRange)
     }
 
     /// The precomputed range of `bigram`, or nil when it was not given to `init`.

@@ -51,7 +51,7 @@ public struct MeteorScorer: Sendable {
         var tokenized = [(candidate: [String], references: [[String]])](repeating: ([], []), count: count)
         tokenized.withUnsafeMutableBufferPointer { out in
             let out = out
-            concurrentChunks(count) { range in
+            concurrentChunks(count, chunkSize: 64) { range in
                 for i in range {
                     out[i] = (tokens(MeteorScorer.hypothesisAsSent(candidates[i])), references[i].map(tokens))
                 }
@@ -64,7 +64,7 @@ public struct MeteorScorer: Sendable {
         var stats = [MeteorStats](repeating: MeteorStats(), count: count)
         stats.withUnsafeMutableBufferPointer { out in
             let out = out
-            concurrentChunks(count) { range in
+            concurrentChunks(count, chunkSize: 64) { range in
                 for i in range {
                     out[i] = bestStats(lexicon.sentences[first[i]],
                                        Array(lexicon.sentences[(first[i] + 1)..<first[i + 1]]), lexicon)
