@@ -1,7 +1,7 @@
 import XCTest
 import TestSupport
 import MetricResources
-import Metrics
+@testable import Metrics
 
 /// Parity of the Swift METEOR with `meteor-1.5.jar` as pycocoevalcap 1.2 runs it, on the caption fixtures:
 /// the 23 statistics of each image must be identical on at least 99.5% of the images, those images' METEOR
@@ -62,6 +62,31 @@ final class MeteorScorerTests: XCTestCase {
         for (k, sample) in samples.enumerated() {
             XCTAssertEqual(together[k], scorer.imageStats(sample), "image \(ids[ids.startIndex + k])")
         }
+    }
+
+    /// The synonym matcher's two paths (per-pair synset intersection; the test sentence's synset index) find
+    /// the same matches in the same order, on random pairs of fixture captions.
+    func testSynsetIndexMatchesPairwiseIntersection() throws {
+        let scorer = try scorer()
+        let fixture = try MeteorFixture(set: "coco_val2014_fakecap_1000")
+        let captions = fixture.imageOrder.prefix(400).flatMap { id in
+            fixture.inputs[id].map { [$0.candidate] + $0.references } ?? []
+        }.map(scorer.tokens)
+        let lexicon = MeteorLexicon(sentences: captions, resources: scorer.resources)
+        let paraphrases = scorer.resources.paraphrases
+        let aligner = MeteorAligner(paraphrases: paraphrases, lexicon: lexicon)
+        var withSynonyms = 0
+        for _ in 0..<600 {
+            let (a, b) = (lexicon.sentences.randomElement()!, lexicon.sentences.randomElement()!)
+            let plain = MeteorSentence(words: a, lexicon: lexicon, paraphrases: paraphrases)
+            let indexed = MeteorSentence(words: a, lexicon: lexicon, paraphrases: paraphrases, indexingSynsets: true)
+            XCTAssertNotNil(indexed.synsetPositions)
+            let reference = MeteorSentence(words: b, lexicon: lexicon, paraphrases: paraphrases)
+            let expected = aligner.stats(test: plain, reference: reference)
+            XCTAssertEqual(aligner.stats(test: indexed, reference: reference), expected)
+            if expected.stages[2].testContent + expected.stages[2].testFunction > 0 { withSynonyms += 1 }
+        }
+        XCTAssertGreaterThan(withSynonyms, 10, "the pairs exercise the synonym stage")
     }
 
     /// nocaps (10 references per image): per-image METEOR within 1e-9 on at least 99.5% of the images and the

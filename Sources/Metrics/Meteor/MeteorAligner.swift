@@ -125,10 +125,14 @@ struct MeteorSentence {
     var isFunctionWord: [Bool] = []
     /// The paraphrase-table phrases of two or more words starting at each position.
     var longerPhrasesAt: [[MeteorParaphrases.Phrase]] = []
+    /// The positions of each synset (only when asked for, and for sentences of at most 64 words).
+    var synsetPositions: SynsetPositions?
 
     var count: Int { words.count }
 
-    init(words: [Int32], lexicon: MeteorLexicon, paraphrases: MeteorParaphrases) {
+    /// `indexingSynsets`: also fill `synsetPositions` (worth it for a test sentence aligned with several
+    /// references).
+    init(words: [Int32], lexicon: MeteorLexicon, paraphrases: MeteorParaphrases, indexingSynsets: Bool = false) {
         self.words = words
         for w in words {
             let f = lexicon.features[Int(w)]
@@ -138,6 +142,58 @@ struct MeteorSentence {
             isFunctionWord.append(f.isFunctionWord)
         }
         longerPhrasesAt = words.indices.map { paraphrases.longerPhrases(in: paraphraseIDs, from: $0, bigrams: lexicon.bigrams) }
+        if indexingSynsets { synsetPositions = SynsetPositions(words, lexicon: lexicon) }
+    }
+}
+
+/// For a sentence of at most 64 words: synset id → bit mask of the positions whose word has that synset
+/// (open addressing, at most half full). Replaces a synset-list intersection per word pair by one lookup per
+/// synset of the other word.
+struct SynsetPositions {
+    private var keys: [Int32]
+    private var positions: [UInt64]
+    private let mask: Int
+
+    /// Nil when the sentence has more than 64 words.
+    init?(_ words: [Int32], lexicon: MeteorLexicon) {
+        guard words.count <= 64 else { return nil }
+        let total = words.reduce(0) { $0 + lexicon.synsetRanges[Int($1)].count }
+        var capacity = 16
+        while capacity < 2 * total { capacity <<= 1 }
+        keys = [Int32](repeating: -1, count: capacity)
+        positions = [UInt64](repeating: 0, count: capacity)
+        mask = capacity - 1
+        for (position, word) in words.enumerated() {
+            for k in lexicon.synsetRanges[Int(word)] {
+                let synset = lexicon.synsetStorage[k]
+                var slot = Self.slot(synset, mask)
+                while keys[slot] != -1 && keys[slot] != synset { slot = (slot + 1) & mask }
+                keys[slot] = synset
+                positions[slot] |= 1 << UInt64(position)
+            }
+        }
+    }
+
+    /// The positions whose word shares a synset with lexicon word `word`.
+    func positions(sharingSynsetWith word: Int32, lexicon: MeteorLexicon) -> UInt64 {
+        var found: UInt64 = 0
+        for k in lexicon.synsetRanges[Int(word)] {
+            let synset = lexicon.synsetStorage[k]
+            var slot = Self.slot(synset, mask)
+            while keys[slot] != -1 {
+                if keys[slot] == synset {
+                    found |= positions[slot]
+                    break
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+        return found
+    }
+
+    @inline(__always)
+    private static func slot(_ synset: Int32, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: (UInt64(UInt32(bitPattern: synset)) &* 0x9e37_79b9_7f4a_7c15) >> 32) & mask
     }
 }
 
@@ -212,9 +268,20 @@ struct MeteorAligner {
                     add(.init(start: j, length: 1, matchStart: i, matchLength: 1, module: 1))
                 } }
             case 2:
-                for j in 0..<n2 { for i in 0..<n1 where t.hashes[i] != r.hashes[j] && lexicon.shareSynset(t.words[i], r.words[j]) {
-                    add(.init(start: j, length: 1, matchStart: i, matchLength: 1, module: 2))
-                } }
+                if let testSynsets = t.synsetPositions {
+                    for j in 0..<n2 {
+                        var shared = testSynsets.positions(sharingSynsetWith: r.words[j], lexicon: lexicon)
+                        while shared != 0 {
+                            let i = shared.trailingZeroBitCount
+                            shared &= shared - 1
+                            if t.hashes[i] != r.hashes[j] { add(.init(start: j, length: 1, matchStart: i, matchLength: 1, module: 2)) }
+                        }
+                    }
+                } else {
+                    for j in 0..<n2 { for i in 0..<n1 where t.hashes[i] != r.hashes[j] && lexicon.shareSynset(t.words[i], r.words[j]) {
+                        add(.init(start: j, length: 1, matchStart: i, matchLength: 1, module: 2))
+                    } }
+                }
             default:
                 // Reference-side phrases found in the reference, their paraphrases looked for in the test; then
                 // the other way round.

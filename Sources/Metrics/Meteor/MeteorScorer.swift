@@ -77,7 +77,8 @@ public struct MeteorScorer: Sendable {
     /// The statistics against the best-scoring reference (the first one on ties).
     private func bestStats(_ candidate: [Int32], _ references: [[Int32]], _ lexicon: MeteorLexicon) -> MeteorStats {
         let aligner = MeteorAligner(paraphrases: resources.paraphrases, lexicon: lexicon)
-        let test = MeteorSentence(words: candidate, lexicon: lexicon, paraphrases: resources.paraphrases)
+        let test = MeteorSentence(words: candidate, lexicon: lexicon, paraphrases: resources.paraphrases,
+                                  indexingSynsets: references.count > 1)
         var best: MeteorStats?
         var bestScore = -1.0
         for reference in references {
