@@ -1,3 +1,5 @@
+import Metrics
+
 /// A JSON value to be written, with object keys sorted on output (by Unicode code point, as
 /// Python's `json.dump(sort_keys=True)`), so the same document always gives the same bytes.
 ///
@@ -39,13 +41,36 @@ public enum JSONOutput: Sendable {
             out.append(UInt8(ascii: "{"))
             // UTF-8 byte order is Unicode code point order.
             let sorted = members.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
-            for (i, (key, value)) in sorted.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                Self.writeString(key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                value.write(into: &out)
+            if sorted.count < Self.parallelMembers {
+                Self.writeMembers(sorted[...], into: &out)
+            } else {
+                // Large objects (one member per image) are written in chunks on all cores.
+                let chunks = stride(from: 0, to: sorted.count, by: Self.parallelMembers).map {
+                    sorted[$0..<min(sorted.count, $0 + Self.parallelMembers)]
+                }
+                for (i, bytes) in concurrentResults(chunks.count, { c -> [UInt8] in
+                    var bytes: [UInt8] = []
+                    Self.writeMembers(chunks[c], into: &bytes)
+                    return bytes
+                }).enumerated() {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    out.append(contentsOf: bytes)
+                }
             }
             out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// Objects with at least this many members are written in parallel chunks of this size.
+    private static let parallelMembers = 512
+
+    /// `"key":value` pairs separated by commas.
+    private static func writeMembers(_ members: ArraySlice<(String, JSONOutput)>, into out: inout [UInt8]) {
+        for (i, (key, value)) in members.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            writeString(key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            value.write(into: &out)
         }
     }
 

@@ -25,7 +25,7 @@ public func concurrentMap<T, R>(_ values: [T], _ transform: (T) -> R) -> [R] {
 }
 
 /// `(0..<count).map(body)`, computed on all cores; the result is in order.
-func concurrentResults<R>(_ count: Int, _ body: (Int) -> R) -> [R] {
+public func concurrentResults<R>(_ count: Int, _ body: (Int) -> R) -> [R] {
     var results = [R?](repeating: nil, count: count)
     results.withUnsafeMutableBufferPointer { out in
         let out = out

@@ -73,9 +73,17 @@ public struct CocoCaptionSet: Sendable {
     /// Reads and validates a COCO captions file (`{"images": [{"id"}], "annotations":
     /// [{"image_id", "caption"}]}`) and a COCO results file (`[{"image_id", "caption"}]`).
     public static func load(annotations: URL, results: URL) throws -> CocoCaptionSet {
-        let references = try decode(CocoCaptionFile.self, from: annotations, fast: CocoCaptionFile.init)
-        let candidates = try decode([CocoResult].self, from: results, fast: CocoResult.list)
-        return try select(references: references, results: candidates,
+        // The two files are read and parsed at the same time; an error in the annotations is reported first.
+        var references: Result<CocoCaptionFile, Error>?
+        var candidates: Result<[CocoResult], Error>?
+        DispatchQueue.concurrentPerform(iterations: 2) { file in
+            if file == 0 {
+                references = Result { try decode(CocoCaptionFile.self, from: annotations, fast: CocoCaptionFile.init) }
+            } else {
+                candidates = Result { try decode([CocoResult].self, from: results, fast: CocoResult.list) }
+            }
+        }
+        return try select(references: references!.get(), results: candidates!.get(),
                           annotationsName: annotations.lastPathComponent, resultsName: results.lastPathComponent)
     }
 
