@@ -89,6 +89,26 @@ final class MeteorScorerTests: XCTestCase {
         XCTAssertGreaterThan(withSynonyms, 10, "the pairs exercise the synonym stage")
     }
 
+    /// The wrapper's hypothesis clean-up (`|||` removed, then double spaces collapsed once, left to right), on
+    /// random strings of letters, spaces and bars; the shortcut for strings with nothing to replace included.
+    func testHypothesisAsSentMatchesTheWrapperReplacements() {
+        XCTAssertEqual(MeteorScorer.hypothesisAsSent("a dog ||| runs"), "a dog runs")
+        XCTAssertEqual(MeteorScorer.hypothesisAsSent("a   b"), "a  b")
+        XCTAssertEqual(MeteorScorer.hypothesisAsSent("a dog runs"), "a dog runs")
+        for _ in 0..<2000 {
+            let text = String((0..<Int.random(in: 0...12)).map { _ in "ab |".randomElement()! })
+            var expected = ""
+            var rest = Substring(text)
+            while let range = rest.range(of: "|||") { expected += rest[..<range.lowerBound]; rest = rest[range.upperBound...] }
+            expected += rest
+            var collapsed = ""
+            rest = Substring(expected)
+            while let range = rest.range(of: "  ") { collapsed += rest[..<range.lowerBound] + " "; rest = rest[range.upperBound...] }
+            collapsed += rest
+            XCTAssertEqual(MeteorScorer.hypothesisAsSent(text), collapsed, "\(text.debugDescription)")
+        }
+    }
+
     /// nocaps (10 references per image): per-image METEOR within 1e-9 on at least 99.5% of the images and the
     /// corpus METEOR of each domain (scored as its own subset) within 1e-4.
     func testNocapsParity() throws {

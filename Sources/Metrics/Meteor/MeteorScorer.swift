@@ -99,7 +99,13 @@ public struct MeteorScorer: Sendable {
 
     /// The hypothesis as the pycocoevalcap wrapper sends it: `|||` removed, double spaces collapsed once.
     static func hypothesisAsSent(_ hypothesis: String) -> String {
-        hypothesis.replacing("|||", with: "").replacing("  ", with: " ")
+        // Most captions have neither a `|` nor two spaces in a row: nothing to replace.
+        var previous: UInt8 = 0
+        let unchanged = hypothesis.utf8.allSatisfy { byte in
+            defer { previous = byte }
+            return byte != UInt8(ascii: "|") && !(byte == 0x20 && previous == 0x20)
+        }
+        return unchanged ? hypothesis : hypothesis.replacing("|||", with: "").replacing("  ", with: " ")
     }
 
     /// The references as the jar receives them from pycocoevalcap: the `SCORE` line is split on `|||`, so a
