@@ -23,25 +23,26 @@ public struct Bleu: CaptionMetric {
             for order in 1...NGramCounts.maxOrder {
                 for j in candidate.range(ofOrder: order) { candidateBits[order - 1] |= 1 << (candidate.keys[j] & 63) }
             }
-            // The largest count of each candidate n-gram in any one reference.
-            let correct = withUnsafeTemporaryAllocation(of: Int32.self, capacity: candidate.keys.count) { maxReferenceCount in
+            // The largest count of each candidate n-gram in any one reference. A reference's n-grams are
+            // enumerated with repeats and counted only where they match a candidate n-gram.
+            let correct = withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * candidate.keys.count) { scratch in
+                let maxReferenceCount = UnsafeMutableBufferPointer(rebasing: scratch[..<candidate.keys.count])
+                let referenceCount = UnsafeMutableBufferPointer(rebasing: scratch[candidate.keys.count...])
                 maxReferenceCount.initialize(repeating: 0)
                 for reference in sample.references {
-                    NGramCounts.withCounts(ofCaption: reference) { reference in
-                        let length = reference.tokenCount
+                    TokenFingerprints.withPythonSplit(reference) { tokens in
+                        let length = tokens.count
                         let (d, best) = (abs(length - testLength), abs(closest - testLength))
                         if d < best || (d == best && length < closest) { closest = length }
-                        for order in 1...NGramCounts.maxOrder {
-                            let candidateRange = candidate.range(ofOrder: order)
-                            for r in reference.range(ofOrder: order) {
-                                let key = reference.keys[r]
-                                guard candidateBits[order - 1] & (1 << (key & 63)) != 0 else { continue }
-                                for j in candidateRange where candidate.keys[j] == key {
-                                    maxReferenceCount[j] = max(maxReferenceCount[j], reference.counts[r])
-                                    break
-                                }
+                        referenceCount.initialize(repeating: 0)
+                        NGramCounts.forEachKey(ofTokens: tokens) { order, key in
+                            guard candidateBits[order - 1] & (1 << (key & 63)) != 0 else { return }
+                            for j in candidate.range(ofOrder: order) where candidate.keys[j] == key {
+                                referenceCount[j] += 1
+                                break
                             }
                         }
+                        for j in 0..<candidate.keys.count { maxReferenceCount[j] = max(maxReferenceCount[j], referenceCount[j]) }
                     }
                 }
                 var clipped = SIMD4<Int>()

@@ -159,47 +159,57 @@ public struct NGramCounts: Codable, Sendable, Equatable {
 
     /// Calls `body` with the counts of a token fingerprint sequence, in scratch memory.
     public static func withCounts<R>(ofTokens tokens: UnsafeBufferPointer<UInt64>, _ body: (NGramCountsView) -> R) -> R {
-        let length = tokens.count
-        let total = (0..<maxOrder).reduce(0) { $0 + Swift.max(0, length - $1) }
-        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: length + total) { scratch in
+        let total = (0..<maxOrder).reduce(0) { $0 + Swift.max(0, tokens.count - $1) }
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: total) { keys in
             withUnsafeTemporaryAllocation(of: Int32.self, capacity: total) { counts in
-                // rolling[i]: fingerprint of the current-order n-gram starting at token i.
-                let rolling = UnsafeMutableBufferPointer(rebasing: scratch[..<length])
-                let keys = UnsafeMutableBufferPointer(rebasing: scratch[length...])
-                _ = rolling.initialize(from: tokens)
                 var orderEnds = SIMD4<Int32>()
                 var distinct = 0
-                for order in 1...maxOrder {
-                    let start = distinct
-                    let orderTag = UInt64(order - 1) << 62
-                    let count = Swift.max(0, length - order + 1)
-                    if order > 1 {
-                        for i in 0..<count {
-                            rolling[i] = TokenFingerprints.mix(rolling[i] &* 0x100_0000_01b3 ^ tokens[i + order - 1])
-                        }
+                var currentOrder = 1
+                var start = 0
+                var seen: UInt64 = 0   // bit k: some key of this order has low bits k (a one-word filter)
+                forEachKey(ofTokens: tokens) { order, key in
+                    if order != currentOrder {
+                        for o in currentOrder..<order { orderEnds[o - 1] = Int32(distinct) }
+                        (currentOrder, start, seen) = (order, distinct, 0)
                     }
-                    var seen: UInt64 = 0   // bit k: some key of this order has low bits k (a one-word filter)
-                    for i in 0..<count {
-                        let key = (rolling[i] & 0x3fff_ffff_ffff_ffff) | orderTag
-                        let bit: UInt64 = 1 << (key & 63)
-                        var j = distinct
-                        if seen & bit != 0 {
-                            j = start
-                            while j < distinct && keys[j] != key { j += 1 }
-                        }
-                        seen |= bit
-                        if j < distinct {
-                            counts[j] += 1
-                        } else {
-                            (keys[j], counts[j]) = (key, 1)
-                            distinct += 1
-                        }
+                    let bit: UInt64 = 1 << (key & 63)
+                    var j = distinct
+                    if seen & bit != 0 {
+                        j = start
+                        while j < distinct && keys[j] != key { j += 1 }
                     }
-                    orderEnds[order - 1] = Int32(distinct)
+                    seen |= bit
+                    if j < distinct {
+                        counts[j] += 1
+                    } else {
+                        (keys[j], counts[j]) = (key, 1)
+                        distinct += 1
+                    }
                 }
+                for o in currentOrder...maxOrder { orderEnds[o - 1] = Int32(distinct) }
                 return body(NGramCountsView(keys: UnsafeBufferPointer(rebasing: keys[..<distinct]),
                                             counts: UnsafeBufferPointer(rebasing: counts[..<distinct]),
-                                            orderEnds: orderEnds, tokenCount: length))
+                                            orderEnds: orderEnds, tokenCount: tokens.count))
+            }
+        }
+    }
+
+    /// Calls `body(order, key)` for every n-gram of a token fingerprint sequence (repeats included): the
+    /// 1-grams in position order, then the 2-grams, and so on up to `maxOrder`. Keys are those of `keys`.
+    @inline(__always)
+    public static func forEachKey(ofTokens tokens: UnsafeBufferPointer<UInt64>, _ body: (_ order: Int, _ key: UInt64) -> Void) {
+        let length = tokens.count
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: length) { rolling in
+            // rolling[i]: fingerprint of the current-order n-gram starting at token i.
+            _ = rolling.initialize(from: tokens)
+            for order in 1...maxOrder {
+                let orderTag = UInt64(order - 1) << 62
+                for i in 0..<Swift.max(0, length - order + 1) {
+                    if order > 1 {
+                        rolling[i] = TokenFingerprints.mix(rolling[i] &* 0x100_0000_01b3 ^ tokens[i + order - 1])
+                    }
+                    body(order, (rolling[i] & 0x3fff_ffff_ffff_ffff) | orderTag)
+                }
             }
         }
     }
