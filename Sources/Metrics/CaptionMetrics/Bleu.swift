@@ -23,6 +23,14 @@ public struct Bleu: CaptionMetric {
             for order in 1...NGramCounts.maxOrder {
                 for j in candidate.range(ofOrder: order) { candidateBits[order - 1] |= 1 << (candidate.keys[j] & 63) }
             }
+            // A long candidate's n-grams are found through a hash table (a scan per reference n-gram
+            // would be quadratic).
+            var candidateIndex: FingerprintTable?
+            if candidate.keys.count > 4 * NGramCounts.longCaptionTokens {
+                var index = FingerprintTable(minimumCapacity: candidate.keys.count)
+                for (j, key) in candidate.keys.enumerated() { _ = index.insert(key, nextID: Int32(j)) }
+                candidateIndex = index
+            }
             // The largest count of each candidate n-gram in any one reference. A reference's n-grams are
             // enumerated with repeats and counted only where they match a candidate n-gram.
             let correct = withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * candidate.keys.count) { scratch in
@@ -37,6 +45,11 @@ public struct Bleu: CaptionMetric {
                         referenceCount.initialize(repeating: 0)
                         NGramCounts.forEachKey(ofTokens: tokens) { order, key in
                             guard candidateBits[order - 1] & (1 << (key & 63)) != 0 else { return }
+                            if let candidateIndex {
+                                let j = candidateIndex.find(key)
+                                if j >= 0 { referenceCount[Int(j)] += 1 }
+                                return
+                            }
                             for j in candidate.range(ofOrder: order) where candidate.keys[j] == key {
                                 referenceCount[j] += 1
                                 break

@@ -409,6 +409,9 @@ private struct SentenceVector {
         length = Int(corpus.bigramCount[caption])
     }
 
+    /// Above this many n-grams of one order in both sentences, `similarity` indexes the reference's.
+    private static let longSentenceNGrams = 64
+
     /// Per-order clipped cosine similarity (no division when a norm is 0) times the length
     /// penalty `e^(−δ²/2σ²)`, with this vector as the candidate.
     func similarity(to reference: SentenceVector, sigma: Double) -> SIMD4<Double> {
@@ -418,10 +421,18 @@ private struct SentenceVector {
         for order in 0..<NGramCounts.maxOrder {
             var value = 0.0
             let referenceRange = Int(reference.orderStarts[order])..<Int(reference.orderStarts[order + 1])
-            for j in Int(orderStarts[order])..<Int(orderStarts[order + 1]) {
+            let range = Int(orderStarts[order])..<Int(orderStarts[order + 1])
+            // Long sentences find the reference's entries through a dictionary (a scan per n-gram would
+            // be quadratic); the summation order is the candidate's either way.
+            let referenceIndex = referenceRange.count > Self.longSentenceNGrams && range.count > Self.longSentenceNGrams
+                ? Dictionary(referenceRange.map { (reference.ids[$0], $0) }, uniquingKeysWith: { first, _ in first })
+                : nil
+            for j in range {
                 // An n-gram missing from the reference adds min(v, 0)·0 = 0 (v ≥ 0): skipped.
                 let id = ids[j]
-                guard id >= 0, let r = referenceRange.first(where: { reference.ids[$0] == id }) else { continue }
+                guard id >= 0,
+                      let r = referenceIndex.map({ $0[id] }) ?? referenceRange.first(where: { reference.ids[$0] == id })
+                else { continue }
                 let referenceValue = reference.values[r]
                 value += min(values[j], referenceValue) * referenceValue
             }

@@ -157,9 +157,14 @@ public struct NGramCounts: Codable, Sendable, Equatable {
         TokenFingerprints.withPythonSplit(caption) { withCounts(ofTokens: $0, body) }
     }
 
+    /// Captions of more tokens than this find repeated n-grams through a hash table instead of a scan
+    /// (a scan is faster for short captions and quadratic for long ones).
+    static let longCaptionTokens = 64
+
     /// Calls `body` with the counts of a token fingerprint sequence, in scratch memory.
     public static func withCounts<R>(ofTokens tokens: UnsafeBufferPointer<UInt64>, _ body: (NGramCountsView) -> R) -> R {
         let total = (0..<maxOrder).reduce(0) { $0 + Swift.max(0, tokens.count - $1) }
+        var table = tokens.count > longCaptionTokens ? FingerprintTable(minimumCapacity: total) : nil
         return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: total) { keys in
             withUnsafeTemporaryAllocation(of: Int32.self, capacity: total) { counts in
                 var orderEnds = SIMD4<Int32>()
@@ -172,13 +177,18 @@ public struct NGramCounts: Codable, Sendable, Equatable {
                         for o in currentOrder..<order { orderEnds[o - 1] = Int32(distinct) }
                         (currentOrder, start, seen) = (order, distinct, 0)
                     }
-                    let bit: UInt64 = 1 << (key & 63)
                     var j = distinct
-                    if seen & bit != 0 {
-                        j = start
-                        while j < distinct && keys[j] != key { j += 1 }
+                    if table != nil {
+                        // Keys of different orders differ (order tag), so one table serves all orders.
+                        j = Int(table!.insert(key, nextID: Int32(distinct)))
+                    } else {
+                        let bit: UInt64 = 1 << (key & 63)
+                        if seen & bit != 0 {
+                            j = start
+                            while j < distinct && keys[j] != key { j += 1 }
+                        }
+                        seen |= bit
                     }
-                    seen |= bit
                     if j < distinct {
                         counts[j] += 1
                     } else {

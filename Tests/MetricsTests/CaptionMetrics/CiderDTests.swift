@@ -22,6 +22,27 @@ final class CiderFixedFrequencyTests: XCTestCase {
         }
     }
 
+    /// The same on synthetic long captions (hundreds of words from a small vocabulary), where the
+    /// n-gram counts and the similarity use hash tables instead of scans.
+    func testLongCaptionsMatchTheDirectFormula() {
+        let vocabulary = (0..<40).map { "w\($0)" }
+        func caption() -> String {
+            (0..<Int.random(in: 100...400)).map { _ in vocabulary.randomElement()! }.joined(separator: " ")
+        }
+        let samples = (0..<24).map { _ in CaptionSample(candidate: caption(), references: (0..<3).map { _ in caption() }) }
+        let (first, second) = (Array(samples[..<12]), Array(samples[12...]))
+        let frequencies = CiderD.documentFrequencies(of: first.map(CiderD().imageStats))
+        let scores = CiderD(documentFrequencies: frequencies).scores(second.map(CiderD().imageStats))
+        var stringFrequencies: [[String]: Double] = [:]
+        for sample in first {
+            for ngram in Set(sample.references.flatMap { ngrams($0) }) { stringFrequencies[ngram, default: 0] += 1 }
+        }
+        for (i, sample) in second.enumerated() {
+            let expected = directCider(sample, frequencies: stringFrequencies, referenceLength: log(Double(first.count)))
+            XCTAssertEqual(scores.perImage[i][0], expected, accuracy: 1e-12 * max(1, expected), "image \(i)")
+        }
+    }
+
     private func ngrams(_ text: String) -> [[String]] {
         let words = text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
         return (1...4).flatMap { n in words.count >= n ? (0...(words.count - n)).map { Array(words[$0..<($0 + n)]) } : [] }

@@ -55,7 +55,10 @@ final class NGramCountsTests: XCTestCase {
         var random = SeededGenerator(seed: seed)
         let vocabulary = ["a", "dog", "the", "on", "of", "red", "b"]
         for _ in 0..<300 {
-            let words = (0..<random.nextIndex(below: 14)).map { _ in vocabulary[random.nextIndex(below: vocabulary.count)] }
+            // Mostly short captions (scan path), some longer than `longCaptionTokens` (hash-table path).
+            let length = random.nextIndex(below: 5) == 0 ? NGramCounts.longCaptionTokens + 1 + random.nextIndex(below: 300)
+                                                         : random.nextIndex(below: 14)
+            let words = (0..<length).map { _ in vocabulary[random.nextIndex(below: vocabulary.count)] }
             let ngrams = NGramCounts(caption: words.joined(separator: " "))
             XCTAssertEqual(ngrams.tokenCount, words.count)
             for order in 1...NGramCounts.maxOrder {
@@ -68,6 +71,40 @@ final class NGramCountsTests: XCTestCase {
                 }
                 XCTAssertEqual(ngrams.range(ofOrder: order).map { ngrams.counts[$0] }, firstSeen.map { expected[$0]! }, "seed \(seed): \(words)")
                 XCTAssertTrue(ngrams.range(ofOrder: order).allSatisfy { ngrams.keys[$0] >> 62 == UInt64(order - 1) })
+            }
+        }
+    }
+
+    /// BLEU counts (test length, closest reference length, clipped matches per order) on random captions,
+    /// short and long (a long candidate's n-grams are found through a hash table), against string n-grams
+    /// counted in dictionaries.
+    func testBleuCountsMatchStringCounting() {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        var random = SeededGenerator(seed: seed)
+        let vocabulary = (0..<30).map { "w\($0)" }
+        func caption() -> [String] {
+            let length = random.nextIndex(below: 3) == 0 ? 200 + random.nextIndex(below: 400) : random.nextIndex(below: 15)
+            return (0..<length).map { _ in vocabulary[random.nextIndex(below: vocabulary.count)] }
+        }
+        func counts(_ words: [String], _ n: Int) -> [ArraySlice<String>: Int] {
+            words.count < n ? [:] : Dictionary((0...(words.count - n)).map { (words[$0..<($0 + n)], 1) }, uniquingKeysWith: +)
+        }
+        for _ in 0..<60 {
+            let candidate = caption()
+            let references = (0..<(1 + random.nextIndex(below: 4))).map { _ in caption() }
+            let stats = Bleu().imageStats(CaptionSample(candidate: candidate.joined(separator: " "),
+                                                        references: references.map { $0.joined(separator: " ") }))
+            XCTAssertEqual(stats.testLength, candidate.count)
+            let closest = references.map(\.count).min { a, b in
+                abs(a - candidate.count) < abs(b - candidate.count) || (abs(a - candidate.count) == abs(b - candidate.count) && a < b)
+            }!
+            XCTAssertEqual(stats.referenceLength, closest, "seed \(seed)")
+            for n in 1...4 {
+                let referenceCounts = references.map { counts($0, n) }
+                let clipped = counts(candidate, n).reduce(0) { total, entry in
+                    total + min(entry.value, referenceCounts.map { $0[entry.key] ?? 0 }.max()!)
+                }
+                XCTAssertEqual(stats.correct[n - 1], clipped, "seed \(seed), order \(n)")
             }
         }
     }
