@@ -73,7 +73,7 @@ public struct CocoCaptionReport: Sendable {
         self.imgToEval = imgToEval
         func byImage<T>(_ values: [T]) -> [String: T] { Dictionary(uniqueKeysWithValues: zip(keys, values)) }
         diagnostics = Diagnostics(bleuTotals: evaluation.bleu.map { $0.images.reduce(BleuCounts(), +) },
-                                  meteorSegmentStats: evaluation.meteor.map { byImage($0.images.map(\.description)) })
+                                  meteorSegmentStats: evaluation.meteor.map { byImage(concurrentMap($0.images, \.description)) })
         stats = Stats(
             bleu: evaluation.bleu.map { byImage($0.images) },
             meteor: evaluation.meteor.map { byImage($0.images) },
