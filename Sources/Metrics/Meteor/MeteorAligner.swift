@@ -134,13 +134,11 @@ struct MeteorSentence {
     /// references).
     init(words: [Int32], lexicon: MeteorLexicon, paraphrases: MeteorParaphrases, indexingSynsets: Bool = false) {
         self.words = words
-        for w in words {
-            let f = lexicon.features[Int(w)]
-            hashes.append(f.hash)
-            stemHashes.append(f.stemHash)
-            paraphraseIDs.append(f.paraphraseID)
-            isFunctionWord.append(f.isFunctionWord)
-        }
+        let features = words.map { lexicon.features[Int($0)] }
+        hashes = features.map(\.hash)
+        stemHashes = features.map(\.stemHash)
+        paraphraseIDs = features.map(\.paraphraseID)
+        isFunctionWord = features.map(\.isFunctionWord)
         longerPhrasesAt = words.indices.map { paraphrases.longerPhrases(in: paraphraseIDs, from: $0, bigrams: lexicon.bigrams) }
         if indexingSynsets { synsetPositions = SynsetPositions(words, lexicon: lexicon) }
     }
