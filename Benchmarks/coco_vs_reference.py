@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Times `mplug-eval coco` against pycocoevalcap 1.2 on the same caption set (a benchmark, not a test).
 
-Each run is a fresh process (cold start included). `mplug-eval` reports its stages with --timings;
-the reference runs the scorer sequence of the golden README (COCO/loadRes, PTBTokenizer on refs and
+Each run is a fresh process (cold start included); the reference runs are interleaved with ours.
+`mplug-eval` reports its stages with --timings; the reference runs the scorer sequence of the golden README (COCO/loadRes, PTBTokenizer on refs and
 candidates, Bleu(4), Meteor(), Rouge(), Cider()) in a child Python process that times each call.
 The reference part runs only when pycocoevalcap and Java are installed
 (`pip install pycocoevalcap==1.2`; Java 17). Prints medians and speed-ups (reference / ours).
@@ -132,7 +132,17 @@ def main():
         first, error = run_ours(refs, cands, metrics)
         if first is None:
             sys.exit(f"mplug-eval failed: {error}")
-    runs = [first] + [run_ours(refs, cands, metrics)[0] for _ in range(args.runs - 1)]
+    # With the reference installed, its runs are interleaved with ours, so that both sides see the
+    # same phases of a shared machine.
+    with_reference = reference_available()
+    ref_runs = []
+    runs = [first]
+    for i in range(1, args.runs):
+        if with_reference and len(ref_runs) < args.reference_runs and i % max(1, args.runs // (args.reference_runs + 1)) == 0:
+            ref_runs.append(run_reference(refs, cands))
+        runs.append(run_ours(refs, cands, metrics)[0])
+    while with_reference and len(ref_runs) < args.reference_runs:
+        ref_runs.append(run_reference(refs, cands))
     ours_wall, ours = median_stages(runs)
     ours_metric_seconds = sum(ours.get(m, 0.0) for m in ("bleu", "meteor", "rouge", "cider"))
     ours["tokenize+metrics"] = ours.get("tokenize", 0.0) + ours.get("meteor resources", 0.0) + ours_metric_seconds
@@ -143,10 +153,9 @@ def main():
             print(f"  {name:<18} {seconds:8.4f} s   (cpu {ours.get(name + ' cpu', float('nan')):.4f} s)")
     print(f"  {'whole process':<18} {ours_wall:8.4f} s")
 
-    if not reference_available():
+    if not with_reference:
         print("\npycocoevalcap/Java not installed: no reference timing (pip install pycocoevalcap==1.2; Java 17)")
         return
-    ref_runs = [run_reference(refs, cands) for _ in range(args.reference_runs)]
     ref_wall, ref = median_stages(ref_runs)
     ref["tokenize"] = ref["tokenize_refs"] + ref["tokenize_cands"]
     ref["meteor"] = ref["meteor_init"] + ref["meteor_compute"]
