@@ -7,6 +7,7 @@
 public enum PythonText {
     /// `str.isspace()` for one code point: Unicode category Zs or bidirectional class WS/B/S
     /// (the set Python's `str.strip()` and `str.split()` use when given no argument).
+    @inlinable
     public static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A,

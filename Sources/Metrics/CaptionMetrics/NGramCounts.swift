@@ -1,3 +1,5 @@
+import PythonText
+
 /// Token fingerprints of a tokenized caption (tokens separated by spaces, as `PTBTokenizer`
 /// returns them): the common input of BLEU, ROUGE-L and CIDEr-D.
 ///
@@ -80,24 +82,18 @@ public enum TokenFingerprints {
         return count
     }
 
-    /// Byte length of the Python whitespace character at `i` (`str.isspace`), or 0.
+    /// Byte length of the character starting at byte `i` when it is Python whitespace
+    /// (`PythonText.isWhitespace`), or 0 (also for a byte inside a character).
     @inline(__always)
-    private static func pythonWhitespaceWidth(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int {
-        let c = b[i]
-        if c == 0x20 || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F) { return 1 }
-        if c < 0xC2 { return 0 }
-        let n = b.count
-        if c == 0xC2, i + 1 < n, b[i + 1] == 0x85 || b[i + 1] == 0xA0 { return 2 }        // U+0085, U+00A0
-        guard i + 2 < n else { return 0 }
-        let c1 = b[i + 1], c2 = b[i + 2]
-        switch c {
-        case 0xE1: return c1 == 0x9A && c2 == 0x80 ? 3 : 0                                // U+1680
-        case 0xE2:
-            if c1 == 0x80 && (c2 <= 0x8A || c2 == 0xA8 || c2 == 0xA9 || c2 == 0xAF) { return 3 } // U+2000–200A, 2028, 2029, 202F
-            return c1 == 0x81 && c2 == 0x9F ? 3 : 0                                        // U+205F
-        case 0xE3: return c1 == 0x80 && c2 == 0x80 ? 3 : 0                                // U+3000
-        default: return 0
-        }
+    private static func pythonWhitespaceWidth(_ bytes: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int {
+        let lead = bytes[i]
+        if lead < 0x80 { return PythonText.isWhitespace(Unicode.Scalar(lead)) ? 1 : 0 }
+        if lead < 0xC0 { return 0 }   // a continuation byte
+        // The text is valid UTF-8 (a Swift string's), so the character's bytes are all there.
+        let width = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+        var value = UInt32(lead) & (0x7F >> width)
+        for k in 1..<width { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
+        return Unicode.Scalar(value).map(PythonText.isWhitespace) == true ? width : 0
     }
 
     /// FNV-1a (64-bit) over a token's bytes, then `mix`.

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import PythonText
 
 /// Caption tokenization equal to pycocoevalcap 1.2's `PTBTokenizer`, without Java.
 ///
@@ -518,7 +519,7 @@ private struct LineBuilder {
         if lastTokenKept, end > lastTokenStart, endsWithPythonWhitespace() {
             let tokenText = String(decoding: UnsafeBufferPointer(rebasing: output[lastTokenStart..<end]), as: UTF8.self)
             var scalars = Array(tokenText.unicodeScalars)
-            while let last = scalars.last, last.value <= 0xFFFF, PTBTokenText.isPythonWhitespace(UInt16(last.value)) {
+            while let last = scalars.last, PythonText.isWhitespace(last) {
                 scalars.removeLast()
             }
             var stripped = String.UnicodeScalarView()
@@ -541,12 +542,12 @@ private struct LineBuilder {
     /// Whether the line ends with a character Python's `rstrip()` removes.
     private func endsWithPythonWhitespace() -> Bool {
         let last = output[end - 1]
-        if last < 0x80 { return PTBTokenText.isPythonWhitespace(UInt16(last)) }
+        if last < 0x80 { return PythonText.isWhitespace(Unicode.Scalar(last)) }
         var k = end - 1
         while k > lastTokenStart, output[k] & 0xC0 == 0x80 { k -= 1 }
         let text = String(decoding: UnsafeBufferPointer(rebasing: output[k..<end]), as: UTF8.self)
-        guard let scalar = text.unicodeScalars.first, scalar.value <= 0xFFFF else { return false }
-        return PTBTokenText.isPythonWhitespace(UInt16(scalar.value))
+        guard let scalar = text.unicodeScalars.first else { return false }
+        return PythonText.isWhitespace(scalar)
     }
 }
 
@@ -709,15 +710,5 @@ enum PTBTokenText {
             return a == b && (a == 0x27 || a == 0x60 || a == 0x2D)
         }
         return iterator.next() == nil && a == 0x2E && b == 0x2E && c == 0x2E
-    }
-
-    /// Python `str.isspace` for a UTF-16 code unit (what `rstrip()` removes).
-    static func isPythonWhitespace(_ unit: UInt16) -> Bool {
-        switch unit {
-        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
-            return true
-        default:
-            return false
-        }
     }
 }
