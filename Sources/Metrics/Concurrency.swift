@@ -14,14 +14,9 @@ func concurrentChunks(_ count: Int, chunkSize: Int = 256, _ body: (Range<Int>) -
 /// `values.map(transform)`, computed in concurrent chunks; the result is in order.
 public func concurrentMap<T, R>(_ values: [T], _ transform: (T) -> R) -> [R] {
     let chunkSize = 256
-    var chunks = [[R]](repeating: [], count: (values.count + chunkSize - 1) / chunkSize)
-    chunks.withUnsafeMutableBufferPointer { output in
-        let output = output
-        concurrentChunks(values.count, chunkSize: chunkSize) { range in
-            output[range.lowerBound / chunkSize] = values[range].map(transform)
-        }
-    }
-    return chunks.flatMap { $0 }
+    return concurrentResults((values.count + chunkSize - 1) / chunkSize) { c in
+        values[(c * chunkSize)..<min(values.count, (c + 1) * chunkSize)].map(transform)
+    }.flatMap { $0 }
 }
 
 /// `(0..<count).map(body)`, computed on all cores; the result is in order.

@@ -44,30 +44,13 @@ struct MeteorLexicon {
             ($0 * Self.chunkSize)..<min(tokenSentences.count, ($0 + 1) * Self.chunkSize)
         }
         let numbered = concurrentResults(chunks.count) { c -> (words: [String], sentences: [[Int32]]) in
-            var numbers: [String: Int32] = [:]
-            var words: [String] = []
-            let sentences = tokenSentences[chunks[c]].map { sentence in
-                sentence.map { token in
-                    if let n = numbers[token] { return n }
-                    let n = Int32(words.count)
-                    numbers[token] = n
-                    words.append(token)
-                    return n
-                }
-            }
-            return (words, sentences)
+            var numbering = WordNumbering()
+            let sentences = tokenSentences[chunks[c]].map { $0.map { numbering.number($0) } }
+            return (numbering.words, sentences)
         }
-        var numbers: [String: Int32] = [:]
-        var words: [String] = []
-        let globalNumbers = numbered.map { chunk in
-            chunk.words.map { word in
-                if let n = numbers[word] { return n }
-                let n = Int32(words.count)
-                numbers[word] = n
-                words.append(word)
-                return n
-            }
-        }
+        var numbering = WordNumbering()
+        let globalNumbers = numbered.map { $0.words.map { numbering.number($0) } }
+        let words = numbering.words
         sentences = concurrentResults(chunks.count) { c in
             numbered[c].sentences.map { $0.map { globalNumbers[c][Int($0)] } }
         }.flatMap { $0 }
@@ -110,6 +93,21 @@ struct MeteorLexicon {
             }
             return false
         }
+    }
+}
+
+/// Numbers words in the order they are first seen.
+private struct WordNumbering {
+    private(set) var words: [String] = []
+    private var numbers: [String: Int32] = [:]
+
+    /// The number of `word`, giving it the next one if it is new.
+    mutating func number(_ word: String) -> Int32 {
+        if let n = numbers[word] { return n }
+        let n = Int32(words.count)
+        numbers[word] = n
+        words.append(word)
+        return n
     }
 }
 

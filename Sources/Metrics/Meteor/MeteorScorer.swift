@@ -1,5 +1,3 @@
-import Dispatch
-
 /// METEOR 1.5 as pycocoevalcap 1.2 runs it (`meteor-1.5.jar - - -stdio -l en -norm`), without Java.
 ///
 /// For each image, `segmentStats` returns the 23 statistics the jar prints for
@@ -47,31 +45,16 @@ public struct MeteorScorer: Sendable {
     /// `segmentStats(candidate:references:)` of each image (parallel arrays; the shorter length is used),
     /// with one lexicon for all images. Results are in input order and do not depend on the number of threads.
     public func segmentStats(candidates: [String], references: [[String]]) -> [MeteorStats] {
-        let count = min(candidates.count, references.count)
-        var tokenized = [(candidate: [String], references: [[String]])](repeating: ([], []), count: count)
-        tokenized.withUnsafeMutableBufferPointer { out in
-            let out = out
-            concurrentChunks(count, chunkSize: 64) { range in
-                for i in range {
-                    out[i] = (tokens(MeteorScorer.hypothesisAsSent(candidates[i])), references[i].map(tokens))
-                }
-            }
+        let tokenized = concurrentMap(Array(zip(candidates, references))) { image in
+            (candidate: tokens(MeteorScorer.hypothesisAsSent(image.0)), references: image.1.map(tokens))
         }
         let lexicon = MeteorLexicon(sentences: tokenized.flatMap { [$0.candidate] + $0.references }, resources: resources)
         // Image i's sentences start at first[i] in lexicon.sentences: the candidate, then its references.
-        var first = [Int](repeating: 0, count: count + 1)
-        for i in 0..<count { first[i + 1] = first[i] + 1 + tokenized[i].references.count }
-        var stats = [MeteorStats](repeating: MeteorStats(), count: count)
-        stats.withUnsafeMutableBufferPointer { out in
-            let out = out
-            concurrentChunks(count, chunkSize: 64) { range in
-                for i in range {
-                    out[i] = bestStats(lexicon.sentences[first[i]],
-                                       Array(lexicon.sentences[(first[i] + 1)..<first[i + 1]]), lexicon)
-                }
-            }
+        var first = [Int](repeating: 0, count: tokenized.count + 1)
+        for i in tokenized.indices { first[i + 1] = first[i] + 1 + tokenized[i].references.count }
+        return concurrentMap(Array(tokenized.indices)) { i in
+            bestStats(lexicon.sentences[first[i]], Array(lexicon.sentences[(first[i] + 1)..<first[i + 1]]), lexicon)
         }
-        return stats
     }
 
     /// The statistics against the best-scoring reference (the first one on ties).
